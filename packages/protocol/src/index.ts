@@ -1,0 +1,10 @@
+export { decodeBase64url, encodeBase64url } from "./encoding/base64url.ts";
+export { PROTOCOL_ERROR_CODES, type ProtocolErrorCode } from "./errors/error-codes.ts";
+export { isProtocolError, ProtocolError } from "./errors/protocol-error.ts";
+export {
+  assertValidPublicKey,
+  createSigner,
+  type Ed25519Signer,
+  generateKeyPair,
+  verifySignature,
+} from "./keys/ed25519.ts";
