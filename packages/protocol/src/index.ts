@@ -1,6 +1,13 @@
+export { didFromPublicKey, publicKeyFromDid } from "./did/did-key.ts";
 export { decodeBase64url, encodeBase64url } from "./encoding/base64url.ts";
 export { PROTOCOL_ERROR_CODES, type ProtocolErrorCode } from "./errors/error-codes.ts";
 export { isProtocolError, ProtocolError } from "./errors/protocol-error.ts";
+export {
+  type Ed25519PublicJwk,
+  jwkThumbprint,
+  publicKeyFromJwk,
+  publicKeyToJwk,
+} from "./jwk/jwk.ts";
 export {
   assertValidPublicKey,
   createSigner,
