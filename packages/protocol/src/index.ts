@@ -15,3 +15,9 @@ export {
   generateKeyPair,
   verifySignature,
 } from "./keys/ed25519.ts";
+export { type DecryptSeedOptions, decryptSeed } from "./keystore/decrypt-seed.ts";
+export { type EncryptSeedOptions, encryptSeed } from "./keystore/encrypt-seed.ts";
+export {
+  MAX_WORK_FACTOR_LOG2,
+  MIN_WORK_FACTOR_LOG2,
+} from "./keystore/keystore-inputs.ts";
