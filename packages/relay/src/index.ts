@@ -1,1 +1,11 @@
-export {};
+export { buildRelay, DEFAULT_MAX_BODY_BYTES, type RelayOptions } from "./app/build-relay.ts";
+export {
+  DEFAULT_RELAY_PORT,
+  type RunningRelay,
+  type StartRelayOptions,
+  startRelay,
+} from "./app/start-relay.ts";
+export { HTTP_STATUS_BY_CODE, httpStatusForCode } from "./errors/http-status.ts";
+export { isRelayError, RelayError, type RelayErrorCode } from "./errors/relay-error.ts";
+export { RELAY_ERROR_CODES, type RelayOwnErrorCode } from "./errors/relay-error-codes.ts";
+export { type ProblemDetails, toProblemDetails } from "./http/problem-details.ts";

@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { RelayError } from "../errors/relay-error.ts";
+import type { RelayMetrics } from "./metrics.ts";
+import { toCodedError, toProblemDetails } from "./problem-details.ts";
+
+/** RFC 9457 section 3: the media type of a problem details body. */
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/**
+ * Installs the error and not-found handlers: every failure becomes an RFC 9457 body with a
+ * stable `code`. Bad input is always a 4xx; only a fault of the relay itself is a 5xx, logged at
+ * error level with its stack (the stack never reaches the client).
+ *
+ * @example
+ * registerErrorHandler(app, metrics);
+ */
+export function registerErrorHandler(app: FastifyInstance, metrics: RelayMetrics): void {
+  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const coded = toCodedError(error);
+    const problem = toProblemDetails(coded);
+    if (problem.status >= 500) {
+      request.log.error({ err: error }, "internal error");
+    }
+    if (request.agent === undefined) {
+      metrics.recordUnauthenticated(request.routeOptions.url ?? "unmatched", problem.code);
+    }
+    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  });
+
+  app.setNotFoundHandler(async (_request: FastifyRequest, reply: FastifyReply) => {
+    const problem = toProblemDetails(
+      new RelayError("ERR_ROUTE_NOT_FOUND", "route: no such endpoint"),
+    );
+    metrics.recordUnauthenticated("unmatched", problem.code);
+    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  });
+}
