@@ -1,4 +1,59 @@
-/** Runs the `ants` command with the given arguments and returns its exit status. */
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+import { Command, CommanderError } from "commander";
+import { CliError } from "./cli-error.ts";
+import { registerInit } from "./commands/init.ts";
+import { registerKey } from "./commands/key.ts";
+import { registerWhoami } from "./commands/whoami.ts";
+import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
+import { printError } from "./output.ts";
+
+/**
+ * Builds the `ants` program. Each command lives in `commands/<command>.ts` and is added here
+ * with one `registerXxx(program)` line.
+ *
+ * @example
+ * await buildProgram().parseAsync(["node", "ants", "whoami", "--json"]);
+ */
+export function buildProgram(): Command {
+  const program = new Command("ants")
+    .description("ANTS IAM: identity and access management for autonomous software agents")
+    .showHelpAfterError(false);
+  registerInit(program);
+  registerKey(program);
+  registerWhoami(program);
+  quietCommanderErrors(program);
+  return program;
+}
+
+/**
+ * Runs the `ants` command with the given arguments and returns its exit status, taken from the
+ * one table in exit-codes.ts. Every failure is printed by the one error printer.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: string[]): Promise<number> {
+  // Decided from the raw arguments so that even a usage error answers in JSON when asked.
+  const mode = { json: argv.includes("--json") };
+  try {
+    await buildProgram().parseAsync(argv, { from: "user" });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) return commanderExit(mode, error);
+    return exitCodeFor(printError(mode, error));
+  }
+}
+
+/** Commander reports help and version as errors with status 0; real ones become ERR_USAGE. */
+function commanderExit(mode: { json: boolean }, error: CommanderError): number {
+  if (error.exitCode === 0) return EXIT_OK;
+  // A command group run without a subcommand has already printed its help.
+  const message =
+    error.code === "commander.help" ? "missing subcommand" : error.message.replace(/^error: /, "");
+  return exitCodeFor(printError(mode, new CliError("ERR_USAGE", message, { cause: error })));
+}
+
+/** Commander must throw instead of exiting, and leave error printing to printError. */
+function quietCommanderErrors(command: Command): void {
+  command.exitOverride().configureOutput({ outputError: () => undefined });
+  for (const sub of command.commands) quietCommanderErrors(sub);
 }

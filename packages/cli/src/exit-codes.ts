@@ -1,0 +1,39 @@
+import type { CliErrorCode } from "./cli-error.ts";
+
+/** Exit status for success. */
+export const EXIT_OK = 0;
+/** Exit status for any code the table below does not name, and for uncoded failures. */
+export const EXIT_FAILURE = 1;
+
+/**
+ * The one table from error code to exit status. Statuses group what a script would branch on;
+ * they stay below 64 so they never collide with signal statuses (128 + n). Never renumber.
+ */
+export const EXIT_CODES: Readonly<Partial<Record<CliErrorCode, number>>> = {
+  ERR_USAGE: 2,
+  ERR_KEYSTORE_EXISTS: 3,
+  ERR_KEYSTORE_NOT_FOUND: 4,
+  ERR_KEYSTORE_PASSPHRASE_MISSING: 5,
+  ERR_PASSPHRASE_FILE_UNREADABLE: 5,
+  ERR_PASSPHRASE_MISMATCH: 5,
+  ERR_KEYSTORE_PASSPHRASE_WRONG: 6,
+  ERR_KEYSTORE_TRUNCATED: 7,
+  ERR_KEYSTORE_TAMPERED: 7,
+  ERR_KEYSTORE_NOT_ANTS: 7,
+  ERR_KEYSTORE_WORK_FACTOR_TOO_HIGH: 8,
+  ERR_KEYSTORE_WORK_FACTOR_TOO_LOW: 8,
+  ERR_KEYSTORE_PATH_ESCAPES_HOME: 9,
+  ERR_KEYSTORE_SEED_INVALID: 10,
+  ERR_IO: 11,
+  ERR_NOT_SUPPORTED: 12,
+};
+
+/**
+ * The exit status for an error code; EXIT_FAILURE for codes without an entry.
+ *
+ * @example
+ * exitCodeFor("ERR_KEYSTORE_EXISTS"); // 3
+ */
+export function exitCodeFor(code: string): number {
+  return EXIT_CODES[code as CliErrorCode] ?? EXIT_FAILURE;
+}
