@@ -58,6 +58,9 @@ function decodeDidKey(did: string): Uint8Array {
   } catch {
     throw new ProtocolError("ERR_DID_INVALID", "did: invalid base58btc");
   }
+  if (bytes.length < MULTICODEC_ED25519_PUB.length) {
+    throw new ProtocolError("ERR_DID_INVALID", "did: too short for a multicodec key");
+  }
   if (bytes[0] !== MULTICODEC_ED25519_PUB[0] || bytes[1] !== MULTICODEC_ED25519_PUB[1]) {
     throw new ProtocolError("ERR_DID_MULTICODEC_UNSUPPORTED", "did: expected ed25519-pub");
   }

@@ -103,9 +103,14 @@ function checkPublicKey(publicKey: Uint8Array): KeyObject | ProtocolError {
   try {
     point = ed25519.Point.fromBytes(publicKey, false);
   } catch {
+    // RFC 8032 5.1.3 step 4 makes x = 0 with the sign bit set a decoding failure; it is a second
+    // spelling of a valid point, so it is reported as non-canonical rather than off the curve.
+    if (hasSignedZeroX(publicKey)) {
+      return new ProtocolError("ERR_KEY_NON_CANONICAL", "public key: x = 0 with the sign bit set");
+    }
     return new ProtocolError("ERR_KEY_INVALID", "public key: not a point on the curve");
   }
-  // RFC 8032 decoding accepts x = 0 with the sign bit set; re-encoding exposes it.
+  // Any other second spelling of the same point shows up when re-encoding.
   if (Buffer.compare(point.toBytes(), publicKey) !== 0) {
     return new ProtocolError("ERR_KEY_NON_CANONICAL", "public key: non-canonical encoding");
   }
@@ -120,6 +125,17 @@ function checkPublicKey(publicKey: Uint8Array): KeyObject | ProtocolError {
     format: "der",
     type: "spki",
   });
+}
+
+function hasSignedZeroX(publicKey: Uint8Array): boolean {
+  if ((publicKey[31]! & 0x80) === 0) return false;
+  const unsigned = publicKey.slice();
+  unsigned[31]! &= 0x7f;
+  try {
+    return ed25519.Point.fromBytes(unsigned, false).toAffine().x === 0n;
+  } catch {
+    return false;
+  }
 }
 
 /**
