@@ -128,9 +128,9 @@ def verify_challenge(challenge, secret, now):
     expires_at = challenge["expiresAt"]
     if not isinstance(expires_at, int) or not 0 <= expires_at < 2**53:
         raise Refused("ERR_MALFORMED")
-    seed = unb64(challenge["seed"])
-    if len(seed) != 48:
+    if not isinstance(challenge["seed"], str) or len(challenge["seed"]) != 64:
         raise Refused("ERR_MALFORMED")
+    seed = unb64(challenge["seed"])
     mac = challenge_mac(secret, seed[:16], handle, agent, difficulty, expires_at)
     if not hmac.compare_digest(mac, seed[16:]):
         raise Refused("ERR_POW_INVALID")

@@ -22,6 +22,8 @@ export interface HandleChallenge {
 
 /** did:key strings are short; the bound keeps hostile input out of the hash functions. */
 const MAX_AGENT_LENGTH = 128;
+/** 48 bytes are exactly 64 base64url characters. */
+const SEED_TEXT_LENGTH = (SEED_LENGTH / 3) * 4;
 
 /**
  * Checks the shape of a challenge received from the network and returns a copy holding only
@@ -55,9 +57,11 @@ export function parseChallenge(value: unknown): HandleChallenge {
     throw malformed("challenge.expiresAt: expected Unix seconds");
   }
 
-  if (typeof seed !== "string" || decodeBase64url(seed, "challenge.seed").length !== SEED_LENGTH) {
+  // Length first, so an oversized seed is refused before any decoding work.
+  if (typeof seed !== "string" || seed.length !== SEED_TEXT_LENGTH) {
     throw malformed(`challenge.seed: expected ${SEED_LENGTH} bytes of base64url`);
   }
+  decodeBase64url(seed, "challenge.seed");
 
   return { handle, agent, difficulty: difficulty as number, expiresAt: expiresAt as number, seed };
 }

@@ -118,7 +118,9 @@ describe("verifyChallenge", () => {
       [{ ...challenge, handle: 7 }, "ERR_HANDLE_INVALID"],
       [{ ...challenge, agent: "x".repeat(10_000) }, "ERR_MALFORMED"],
       [{ ...challenge, expiresAt: "soon" }, "ERR_MALFORMED"],
-      [{ ...challenge, seed: `${challenge.seed}=` }, "ERR_BASE64URL_INVALID"],
+      [{ ...challenge, seed: `+${challenge.seed.slice(1)}` }, "ERR_BASE64URL_INVALID"],
+      [{ ...challenge, seed: `${challenge.seed}=` }, "ERR_MALFORMED"],
+      [{ ...challenge, seed: "A".repeat(1_000_000) }, "ERR_MALFORMED"],
       [{ ...challenge, seed: 42 }, "ERR_MALFORMED"],
     ];
     for (const [value, code] of cases) {
