@@ -1,3 +1,43 @@
+export { type ApprovalClaims, readApprovalClaims } from "./approval/approval-claims.ts";
+export { type ApprovalInput, signApproval } from "./approval/sign-approval.ts";
+export {
+  approvalsMet,
+  type VerifiedApproval,
+  type VerifyApprovalOptions,
+  verifyApproval,
+} from "./approval/verify-approval.ts";
+export { type AttenuationInput, attenuate } from "./delegation/attenuate.ts";
+export { commandCovers, isCommand, readCommand } from "./delegation/command.ts";
+export {
+  type ApprovalRequirement,
+  type CheckedDelegationClaims,
+  type DelegationClaims,
+  MAX_APPROVERS,
+  MAX_LEVEL,
+  readDelegationClaims,
+} from "./delegation/delegation-claims.ts";
+export { LinkCache, type LinkCacheOptions, type VerifiedLink } from "./delegation/link-cache.ts";
+export {
+  checkChild,
+  checkRoot,
+  MAX_CHAIN_LENGTH,
+  type ParentLink,
+} from "./delegation/link-rules.ts";
+export { type DelegationInput, signDelegation } from "./delegation/sign-delegation.ts";
+export {
+  type KeyResolver,
+  type RevocationCheck,
+  type RevocationKind,
+  type RevocationQuery,
+  resolveDidKey,
+  type VerificationHooks,
+} from "./delegation/verification-hooks.ts";
+export {
+  type ChainApproval,
+  type DelegationChainResult,
+  type VerifyDelegationsOptions,
+  verifyDelegations,
+} from "./delegation/verify-delegations.ts";
 export { didFromPublicKey, publicKeyFromDid } from "./did/did-key.ts";
 export { decodeBase64url, encodeBase64url } from "./encoding/base64url.ts";
 export { PROTOCOL_ERROR_CODES, type ProtocolErrorCode } from "./errors/error-codes.ts";
@@ -18,11 +58,43 @@ export {
   validateHandle,
 } from "./handles/reserved-handles.ts";
 export {
+  type InvocationClaims,
+  readInvocationClaims,
+} from "./invocation/invocation-claims.ts";
+export { type InvocationInput, signInvocation } from "./invocation/sign-invocation.ts";
+export {
+  type ChainVerification,
+  type InvocationKeyResolver,
+  MAX_CLOCK_SKEW_SECONDS,
+  type VerifyChainOptions,
+  verifyChain,
+} from "./invocation/verify-chain.ts";
+export {
+  type JsonValue,
+  parseStrictJson,
+  parseStrictJsonBytes,
+  type StrictJsonOptions,
+} from "./json/strict-json.ts";
+export {
   type Ed25519PublicJwk,
   jwkThumbprint,
   publicKeyFromJwk,
   publicKeyToJwk,
 } from "./jwk/jwk.ts";
+export { type ParsedJws, type ParseJwsOptions, parseCompactJws } from "./jws/compact-jws.ts";
+export { signCompactJws } from "./jws/sign-jws.ts";
+export type { SignTokenOptions } from "./jws/sign-options.ts";
+export { tokenHash } from "./jws/token-hash.ts";
+export {
+  APPROVAL_TYP,
+  DELEGATION_TYP,
+  INVOCATION_TYP,
+  MAX_APPROVAL_BYTES,
+  MAX_DELEGATION_BYTES,
+  MAX_INVOCATION_BYTES,
+  type TokenTyp,
+} from "./jws/token-types.ts";
+export { verifyJwsSignature } from "./jws/verify-jws-signature.ts";
 export {
   assertValidPublicKey,
   createSigner,
@@ -36,6 +108,9 @@ export {
   MAX_WORK_FACTOR_LOG2,
   MIN_WORK_FACTOR_LOG2,
 } from "./keystore/keystore-inputs.ts";
+export { type CompiledPolicy, compilePolicy, type Statement } from "./policy/compile-policy.ts";
+export { type EvaluatePolicyOptions, evaluatePolicy } from "./policy/evaluate-policy.ts";
+export { MAX_POLICY_STEPS, StepBudget } from "./policy/step-budget.ts";
 export {
   type IssueChallengeOptions,
   issueChallenge,

@@ -1,0 +1,12 @@
+import { createHash } from "node:crypto";
+
+/**
+ * The token hash of spec 1.3: SHA-256 over the exact bytes of a compact token as received,
+ * base64url without padding (43 characters). Tokens are identified by this hash, never by `jti`.
+ *
+ * @example
+ * tokenHash("eyJhbGciOi...") // "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg"
+ */
+export function tokenHash(compact: string): string {
+  return createHash("sha256").update(compact, "utf8").digest("base64url");
+}

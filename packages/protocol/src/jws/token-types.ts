@@ -1,0 +1,16 @@
+/** `typ` of a delegation (docs/spec/tokens.md 2.1). */
+export const DELEGATION_TYP = "ants-dlg+jwt";
+/** `typ` of an invocation (docs/spec/tokens.md 2.2). */
+export const INVOCATION_TYP = "ants-inv+jwt";
+/** `typ` of an approval (docs/spec/tokens.md 2.3). */
+export const APPROVAL_TYP = "ants-apr+jwt";
+
+/** The token types this package signs and verifies. */
+export type TokenTyp = typeof DELEGATION_TYP | typeof INVOCATION_TYP | typeof APPROVAL_TYP;
+
+/** Largest delegation or approval accepted, in bytes of its compact form (spec 4.1). */
+export const MAX_DELEGATION_BYTES = 8192;
+/** Largest invocation accepted, in bytes of its compact form (spec 4.1). */
+export const MAX_INVOCATION_BYTES = 65_536;
+/** Largest approval accepted, in bytes of its compact form (spec 4.1). */
+export const MAX_APPROVAL_BYTES = 8192;
