@@ -6,6 +6,122 @@ export {
   type VerifyApprovalOptions,
   verifyApproval,
 } from "./approval/verify-approval.ts";
+export {
+  buildDecisionEntry,
+  buildEventEntry,
+  type DecisionEntryInput,
+  type EventEntryInput,
+  hashArgs,
+  redactInvocation,
+} from "./audit-log/build-log-entry.ts";
+export { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from "./audit-log/canonical-json.ts";
+export {
+  type Checkpoint,
+  formatCheckpoint,
+  openCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+} from "./audit-log/checkpoint.ts";
+export { consistencyProof, consistencyProofPlan } from "./audit-log/consistency-proof.ts";
+export {
+  foldSubtreeHashes,
+  type HashReader,
+  readHashes,
+  rootAtSize,
+  subtreeRoot,
+} from "./audit-log/hash-reader.ts";
+export { inclusionProof, inclusionProofPlan } from "./audit-log/inclusion-proof.ts";
+export {
+  type DecisionEntry,
+  type EventEntry,
+  entryAgent,
+  LOG_DECISIONS,
+  LOG_ENTRY_VERSION,
+  LOG_EVENT_KINDS,
+  type LogDecision,
+  type LogEntry,
+  type LogEntryPrev,
+  type LogEventKind,
+  MAX_ENTRY_BYTES,
+  type RedactedInvocation,
+} from "./audit-log/log-entry.ts";
+export { assertLogEntry, decodeLogEntry, encodeLogEntry } from "./audit-log/log-entry-codec.ts";
+export { MemoryHashStore } from "./audit-log/memory-hash-store.ts";
+export { frontierNodes, MerkleFrontier, type NodeHash } from "./audit-log/merkle-frontier.ts";
+export {
+  emptyRootHash,
+  HASH_SIZE,
+  hashesEqual,
+  isHash,
+  LEAF_HASH_PREFIX,
+  leafHash,
+  NODE_HASH_PREFIX,
+  nodeHash,
+} from "./audit-log/merkle-hash.ts";
+export {
+  createNoteSigner,
+  formatVerifierKey,
+  isNoteKeyName,
+  NOTE_ED25519_TYPE,
+  type NoteSigner,
+  type NoteVerifier,
+  noteKeyId,
+  parseVerifierKey,
+} from "./audit-log/note-key.ts";
+export { assembleProof, type ProofPlan, planNodes } from "./audit-log/proof-plan.ts";
+export { rootHash } from "./audit-log/root-hash.ts";
+export {
+  MAX_NOTE_BYTES,
+  MAX_NOTE_SIGNATURES,
+  type NoteSignatureKey,
+  type OpenedNote,
+  openNote,
+  signNote,
+} from "./audit-log/signed-note.ts";
+export {
+  decodeEntryBundle,
+  decodeHashTile,
+  encodeEntryBundle,
+  encodeHashTile,
+} from "./audit-log/tile-codec.ts";
+export { createTileHashReader, type TileSource } from "./audit-log/tile-hash-reader.ts";
+export {
+  hashesAtTileLevel,
+  isTileWithinTree,
+  tileForNode,
+  tilesForConsistencyProof,
+  tilesForInclusionProof,
+  tilesForNodes,
+} from "./audit-log/tile-layout.ts";
+export {
+  type EntryBundleId,
+  entryBundlePath,
+  formatTileIndex,
+  MAX_TILE_LEVEL,
+  type ParsedTilePath,
+  parseTilePath,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  type TileId,
+  tilePath,
+} from "./audit-log/tile-path.ts";
+export {
+  fullSubtrees,
+  isPowerOfTwo,
+  isTreeSize,
+  largestPowerOfTwoBelow,
+  type NodeId,
+} from "./audit-log/tree-math.ts";
+export {
+  assertConsistency,
+  type ConsistencyInput,
+  verifyConsistency,
+} from "./audit-log/verify-consistency.ts";
+export {
+  assertInclusion,
+  type InclusionInput,
+  verifyInclusion,
+} from "./audit-log/verify-inclusion.ts";
 export { type AttenuationInput, attenuate } from "./delegation/attenuate.ts";
 export { commandCovers, isCommand, readCommand } from "./delegation/command.ts";
 export {
