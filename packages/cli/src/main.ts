@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerKey } from "./commands/key.ts";
+import { registerRelayStart } from "./commands/relay-start.ts";
 import { registerWhoami } from "./commands/whoami.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
 import { printError } from "./output.ts";
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError(false);
   registerInit(program);
   registerKey(program);
+  registerRelayStart(program);
   registerWhoami(program);
   quietCommanderErrors(program);
   return program;

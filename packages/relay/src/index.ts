@@ -7,5 +7,4 @@ export {
 } from "./app/start-relay.ts";
 export { HTTP_STATUS_BY_CODE, httpStatusForCode } from "./errors/http-status.ts";
 export { isRelayError, RelayError, type RelayErrorCode } from "./errors/relay-error.ts";
-export { RELAY_ERROR_CODES, type RelayOwnErrorCode } from "./errors/relay-error-codes.ts";
 export { type ProblemDetails, toProblemDetails } from "./http/problem-details.ts";

@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import type { Logger } from "pino";
+import { RelayError } from "../errors/relay-error.ts";
 import { registerErrorHandler } from "../http/error-handler.ts";
 import { registerJsonBody } from "../http/json-body.ts";
 import {
@@ -10,11 +13,30 @@ import {
 import { registerMetrics } from "../http/metrics.ts";
 import { registerOpenApi } from "../http/openapi.ts";
 import "../http/request-context.ts";
+import { loadRelayIdentity, type RelayIdentity } from "../identity/relay-identity.ts";
 import { registerHealthRoutes } from "../routes/health-routes.ts";
+import { registerWellKnownRoutes } from "../routes/well-known-routes.ts";
 import { registerCommonSchemas } from "../schemas/common-schemas.ts";
+import type { RelayStore } from "../store/relay-store.ts";
+import { openSqliteStore, SQLITE_FILE_NAME } from "../store/sqlite/sqlite-store.ts";
+import { normalizePublicUrl, type RelayContext } from "./relay-context.ts";
 
 /** Options for {@link buildRelay}. */
 export interface RelayOptions {
+  /** Directory for the database and the relay key. Required unless both store and identity are given. */
+  dataDir?: string;
+  /** The relay's public URL (`--public-url`); default: the URL it listens on. */
+  publicUrl?: string;
+  /** File holding the relay key's passphrase (`--passphrase-file`). */
+  passphraseFile?: string;
+  /** Test-only: a cheaper scrypt work factor for a new relay key. Its name says the risk. */
+  insecureWorkFactorLog2ForTests?: number;
+  /** A store to use instead of the SQLite file in dataDir. The relay closes it on close. */
+  store?: RelayStore;
+  /** An identity to use instead of the keystore in dataDir. */
+  identity?: RelayIdentity;
+  /** The clock, Unix seconds. Default: the system clock. */
+  now?: () => number;
   /** Logger settings; default info level to standard output. */
   logger?: RelayLoggerOptions;
   /** Largest request body accepted, in bytes. Default 131072 (a full chain fits easily). */
@@ -23,7 +45,7 @@ export interface RelayOptions {
   processMetrics?: boolean;
 }
 
-/** Default body cap: eight delegation tokens at their size cap plus an invocation fit. */
+/** Default body cap: eight delegations at their 8 KiB cap plus a 64 KiB invocation fit. */
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024;
 
 /**
@@ -34,16 +56,18 @@ const STRICT_AJV = { coerceTypes: false, removeAdditional: false, useDefaults: f
 
 /**
  * Builds the relay's HTTP application (Fastify 5) without listening: JSON-only bodies with a size
- * cap, strict schemas, RFC 9457 errors, allow-listed logging, metrics and OpenAPI.
+ * cap, strict schemas, RFC 9457 errors, allow-listed logging, metrics and OpenAPI, on the store
+ * and identity in the data directory.
  *
  * @example
- * const app = await buildRelay({ logger: { level: "silent" } });
+ * const app = await buildRelay({ dataDir: "/var/lib/ants", publicUrl: "https://relay.example" });
  * const res = await app.inject({ method: "GET", url: "/healthz" });
  */
 export async function buildRelay(options: RelayOptions = {}): Promise<FastifyInstance> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const log = createRelayLogger(options.logger);
   const app = Fastify({
-    loggerInstance: createRelayLogger(options.logger) as FastifyBaseLogger,
+    loggerInstance: log as FastifyBaseLogger,
     // Fastify's own request lines log the whole request; ours log allow-listed fields only.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "reqId" }),
     genReqId: () => randomUUID(),
@@ -52,9 +76,6 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
     return503OnClosing: true,
   });
   let closing = false;
-  app.addHook("onClose", async () => {
-    closing = true;
-  });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
@@ -66,6 +87,42 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   registerCommonSchemas(app);
   await registerOpenApi(app, { version: "0.1.0" });
 
+  const context = await createContext(options, log, metrics);
+  app.decorate("relay", context);
+  app.addHook("onClose", async () => {
+    closing = true;
+    await context.store.close();
+  });
+
   registerHealthRoutes(app, { metrics, isHealthy: () => !closing });
+  registerWellKnownRoutes(app);
   return app;
+}
+
+async function createContext(
+  options: RelayOptions,
+  log: Logger,
+  metrics: RelayContext["metrics"],
+): Promise<RelayContext> {
+  const dataDir = options.dataDir;
+  if (dataDir === undefined && (options.store === undefined || options.identity === undefined)) {
+    throw new RelayError("ERR_CONFIG_INVALID", "data dir: required without a store and identity");
+  }
+  const identity =
+    options.identity ??
+    (await loadRelayIdentity({
+      dataDir: dataDir!,
+      passphraseFile: options.passphraseFile,
+      insecureWorkFactorLog2ForTests: options.insecureWorkFactorLog2ForTests,
+      log,
+    }));
+  const store = options.store ?? openSqliteStore(join(dataDir!, SQLITE_FILE_NAME));
+  return {
+    identity,
+    store,
+    metrics,
+    log,
+    now: options.now ?? (() => Math.floor(Date.now() / 1000)),
+    publicUrl: normalizePublicUrl(options.publicUrl ?? "http://127.0.0.1"),
+  };
 }

@@ -36,6 +36,7 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Runni
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  if (options.publicUrl === undefined) app.relay.publicUrl = url;
   let closed: Promise<void> | undefined;
   return {
     url,

@@ -1,62 +1,20 @@
 import type { RelayErrorCode } from "./relay-error.ts";
 
 /**
- * The one table mapping every error code, the relay's and the protocol's, to its HTTP status
+ * The one table mapping every error code to its HTTP status
  * (DESIGN.md section 13). A test checks that every code of both closed lists appears here.
  * Signature and session failures are 401; a valid caller refused by a rule is 403; a request
  * that is well-formed JSON but breaks a signed object's format is 400.
  */
 export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
-  // request shape
-  ERR_REQUEST_UNKNOWN_FIELD: 400,
-  ERR_REQUEST_FIELD_MISSING: 400,
-  ERR_REQUEST_FIELD_INVALID: 400,
-  ERR_BODY_TOO_LARGE: 413,
-  ERR_CONTENT_TYPE_UNSUPPORTED: 415,
-  ERR_URL_INVALID: 400,
-  ERR_ROUTE_NOT_FOUND: 404,
-  ERR_RATE_LIMITED: 429,
-  ERR_INTERNAL: 500,
-  ERR_UNAVAILABLE: 503,
-  // agents
-  ERR_AGENT_NOT_FOUND: 404,
-  ERR_AGENT_EXISTS: 409,
-  ERR_REGISTRATION_INVALID: 400,
-  // challenges and sessions
-  ERR_CHALLENGE_UNKNOWN: 401,
-  ERR_CHALLENGE_USED: 401,
-  ERR_CHALLENGE_EXPIRED: 401,
-  ERR_LOGIN_INVALID: 400,
-  ERR_SESSION_MISSING: 401,
-  ERR_SESSION_UNKNOWN: 401,
-  ERR_SESSION_EXPIRED: 401,
-  ERR_SESSION_REPLACED: 401,
-  ERR_SESSION_WRONG_RELAY: 401,
-  ERR_SESSION_FORBIDDEN: 403,
-  ERR_INSTANCES_EXCEEDED: 403,
-  ERR_DPOP_MISSING: 401,
-  ERR_DPOP_REPLAYED: 401,
-  // authorization
-  ERR_RESOURCE_IS_RELAY: 400,
-  ERR_RESOURCE_INVALID: 400,
-  ERR_INVOCATION_ACTOR_MISMATCH: 401,
-  ERR_INVOCATION_REPLAYED: 403,
-  ERR_TRUST_LEVEL_TOO_LOW: 403,
-  ERR_PENDING_NOT_FOUND: 404,
-  ERR_APPROVAL_INVALID: 400,
-  ERR_APPROVER_NOT_LISTED: 403,
-  // configuration
-  ERR_CONFIG_INVALID: 500,
-  ERR_STORE_FAILED: 500,
-
-  // protocol: encoding and parsing
+  // encoding and parsing
   ERR_MALFORMED: 400,
   ERR_BASE64URL_INVALID: 400,
   ERR_JSON_INVALID: 400,
   ERR_JSON_DUPLICATE_MEMBER: 400,
   ERR_NUMBER_UNSAFE: 400,
   ERR_NOT_SUPPORTED: 501,
-  // protocol: keys and identifiers
+  // keys and identifiers
   ERR_KEY_INVALID: 400,
   ERR_KEY_SMALL_ORDER: 400,
   ERR_KEY_MIXED_ORDER: 400,
@@ -66,7 +24,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_DID_MULTIBASE_UNSUPPORTED: 400,
   ERR_DID_MULTICODEC_UNSUPPORTED: 400,
   ERR_JWK_INVALID: 400,
-  // protocol: keystore (only the relay's own key file, so a fault of the host, never the caller)
+  // keystore (only the relay's own key file, so a fault of the host, never the caller)
   ERR_KEYSTORE_NOT_FOUND: 500,
   ERR_KEYSTORE_EXISTS: 500,
   ERR_KEYSTORE_PASSPHRASE_WRONG: 500,
@@ -78,7 +36,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_KEYSTORE_WORK_FACTOR_TOO_LOW: 500,
   ERR_KEYSTORE_PATH_ESCAPES_HOME: 500,
   ERR_KEYSTORE_SEED_INVALID: 500,
-  // protocol: signed objects
+  // signed objects
   ERR_JWS_MALFORMED: 400,
   ERR_JWS_ALG_UNSUPPORTED: 400,
   ERR_JWS_HEADER_KEY_FORBIDDEN: 400,
@@ -87,7 +45,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_JWS_KID_MISMATCH: 401,
   ERR_JWS_TYP_MISMATCH: 400,
   ERR_SIGNATURE_INVALID: 401,
-  // protocol: delegation chains (on POST /v1/authorize these become `deny` decisions instead)
+  // delegation chains (on POST /v1/authorize these become `deny` decisions instead)
   ERR_TOKEN_EXPIRED: 401,
   ERR_TOKEN_NOT_YET_VALID: 401,
   ERR_TOKEN_TOO_LARGE: 413,
@@ -120,7 +78,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_CHAIN_DEPTH_WIDENED: 403,
   ERR_INVOCATION_HTTP_MISMATCH: 401,
   ERR_APPROVAL_INVOCATION_MISMATCH: 400,
-  // protocol: audit log
+  // audit log
   ERR_LOG_PROOF_INVALID: 400,
   ERR_LOG_NOTE_MALFORMED: 400,
   ERR_LOG_NOTE_SIGNATURE_INVALID: 400,
@@ -132,19 +90,73 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_LOG_HASH_MISSING: 404,
   ERR_LOG_NOTE_UNVERIFIED: 400,
   ERR_LOG_TILE_INVALID: 400,
-  // protocol: handles and proof of work
+  // handles and proof of work
   ERR_HANDLE_INVALID: 400,
   ERR_HANDLE_RESERVED: 409,
   ERR_POW_INVALID: 400,
   ERR_POW_EXPIRED: 400,
   ERR_POW_TOO_HARD: 400,
-  // protocol: key event logs
+  // key event logs
   ERR_KEL_MALFORMED: 400,
   ERR_KEL_SIGNATURE_INVALID: 401,
   ERR_KEL_WRONG_SIGNER: 403,
   ERR_KEL_DIGEST_MISMATCH: 400,
   ERR_KEL_AFTER_FINAL: 409,
   ERR_KEL_WINDOW_EXCEEDED: 409,
+  // relay HTTP API: request shape and service
+  ERR_REQUEST_UNKNOWN_FIELD: 400,
+  ERR_REQUEST_FIELD_MISSING: 400,
+  ERR_REQUEST_FIELD_INVALID: 400,
+  ERR_BODY_TOO_LARGE: 413,
+  ERR_CONTENT_TYPE_UNSUPPORTED: 415,
+  ERR_URL_INVALID: 400,
+  ERR_ROUTE_NOT_FOUND: 404,
+  ERR_RATE_LIMITED: 429,
+  ERR_INTERNAL: 500,
+  ERR_UNAVAILABLE: 503,
+  ERR_CONFIG_INVALID: 500,
+  ERR_STORE_FAILED: 500,
+  // relay HTTP API: agents, challenges and sessions
+  ERR_AGENT_NOT_FOUND: 404,
+  ERR_AGENT_EXISTS: 409,
+  ERR_REGISTRATION_INVALID: 400,
+  ERR_CHALLENGE_UNKNOWN: 401,
+  ERR_CHALLENGE_USED: 401,
+  ERR_CHALLENGE_EXPIRED: 401,
+  ERR_LOGIN_INVALID: 400,
+  ERR_SESSION_MISSING: 401,
+  ERR_SESSION_UNKNOWN: 401,
+  ERR_SESSION_EXPIRED: 401,
+  ERR_SESSION_REPLACED: 401,
+  ERR_SESSION_WRONG_RELAY: 401,
+  ERR_SESSION_FORBIDDEN: 403,
+  ERR_INSTANCES_EXCEEDED: 403,
+  // proof of possession (RFC 9449)
+  ERR_DPOP_MISSING: 401,
+  ERR_DPOP_INVALID: 401,
+  ERR_DPOP_REPLAYED: 401,
+  ERR_DPOP_METHOD_MISMATCH: 401,
+  ERR_DPOP_URL_MISMATCH: 401,
+  ERR_DPOP_CLOCK_SKEW: 401,
+  ERR_DPOP_TOKEN_MISMATCH: 401,
+  ERR_DPOP_KEY_MISMATCH: 401,
+  // relay HTTP API: authorization and approvals
+  ERR_RESOURCE_IS_RELAY: 400,
+  ERR_RESOURCE_INVALID: 400,
+  ERR_INVOCATION_ACTOR_MISMATCH: 401,
+  ERR_INVOCATION_REPLAYED: 403,
+  ERR_TRUST_LEVEL_TOO_LOW: 403,
+  ERR_PENDING_NOT_FOUND: 404,
+  ERR_PENDING_EXPIRED: 410,
+  ERR_APPROVER_NOT_LISTED: 403,
+  ERR_APPROVAL_NOT_NEEDED: 409,
+  // access tokens at a resource server (RFC 9068)
+  ERR_ACCESS_TOKEN_INVALID: 401,
+  ERR_ACCESS_TOKEN_EXPIRED: 401,
+  ERR_ACCESS_TOKEN_AUDIENCE: 401,
+  ERR_ACCESS_TOKEN_REPLAYED: 401,
+  ERR_ACCESS_TOKEN_CMD_MISMATCH: 403,
+  ERR_ACCESS_TOKEN_ARGS_MISMATCH: 403,
 };
 
 /** A code missing from the table is still a refusal of the input, never a server fault. */

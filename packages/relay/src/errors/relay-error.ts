@@ -1,8 +1,10 @@
 import type { ProtocolErrorCode } from "@ants/protocol";
-import type { RelayOwnErrorCode } from "./relay-error-codes.ts";
 
-/** Every code a relay answer can carry: its own, and protocol codes passed through. */
-export type RelayErrorCode = RelayOwnErrorCode | ProtocolErrorCode;
+/**
+ * Every code a relay answer can carry. The relay's HTTP API codes live in the protocol's closed
+ * list, since agents and resource servers read them too; protocol codes pass through unchanged.
+ */
+export type RelayErrorCode = ProtocolErrorCode;
 
 /**
  * The one error type of the relay package. `code` is stable and maps to an HTTP status in one

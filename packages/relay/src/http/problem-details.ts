@@ -3,7 +3,6 @@ import { PROTOCOL_ERROR_CODES } from "@ants/protocol";
 import { httpStatusForCode } from "../errors/http-status.ts";
 import type { RelayErrorCode } from "../errors/relay-error.ts";
 import { RelayError } from "../errors/relay-error.ts";
-import { RELAY_ERROR_CODES } from "../errors/relay-error-codes.ts";
 import { translateFrameworkError } from "./framework-errors.ts";
 
 /** An RFC 9457 problem details body with the stable `code` extension member. */
@@ -18,7 +17,7 @@ export interface ProblemDetails {
 /** RFC 9457 section 3.1.1: a URI naming the problem type; a URN needs no hosted page. */
 const PROBLEM_TYPE_PREFIX = "urn:ants:error:";
 
-const KNOWN_CODES: ReadonlySet<string> = new Set([...RELAY_ERROR_CODES, ...PROTOCOL_ERROR_CODES]);
+const KNOWN_CODES: ReadonlySet<string> = new Set(PROTOCOL_ERROR_CODES);
 
 /**
  * Turns anything thrown while serving a request into a coded error: the relay's and the

@@ -1,5 +1,5 @@
+import { PROTOCOL_ERROR_CODES } from "@ants/protocol";
 import type { FastifyInstance } from "fastify";
-import { RELAY_ERROR_CODES } from "../errors/relay-error-codes.ts";
 
 /** RFC 9457 problem details with the stable `code` extension member. */
 export const problemDetailsSchema = {
@@ -15,8 +15,8 @@ export const problemDetailsSchema = {
     detail: { type: "string" },
     code: {
       type: "string",
-      description: `A relay code (${RELAY_ERROR_CODES.length} listed) or a protocol code.`,
-      pattern: "^ERR_[A-Z0-9_]+$",
+      description: "A stable error code from the closed list.",
+      enum: [...PROTOCOL_ERROR_CODES],
     },
   },
 } as const;

@@ -1,12 +1,18 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRelay } from "../../src/app/build-relay.ts";
 
 let app: FastifyInstance;
 let url: string;
+const dataDir = mkdtempSync(join(tmpdir(), "ants-foundation-"));
 
 beforeAll(async () => {
   app = await buildRelay({
+    dataDir,
+    insecureWorkFactorLog2ForTests: 10,
     logger: { level: "silent" },
     processMetrics: false,
     maxBodyBytes: 1024,
@@ -36,6 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function post(path: string, body: string, contentType = "application/json") {

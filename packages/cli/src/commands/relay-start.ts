@@ -1,0 +1,75 @@
+import { DEFAULT_RELAY_PORT, startRelay } from "@ants/relay";
+import type { Command } from "commander";
+import { CliError } from "../cli-error.ts";
+import { insecureWorkFactorFromEnv } from "../identity-options.ts";
+import { printNote } from "../output.ts";
+
+/** The relay's data directory when `--data` is not given, relative to the working directory. */
+export const DEFAULT_RELAY_DATA_DIR = ".ants-data";
+
+interface RelayStartOptions {
+  port: string;
+  host: string;
+  data: string;
+  passphraseFile?: string;
+  publicUrl?: string;
+  logLevel: string;
+}
+
+/**
+ * Registers `ants relay start`: runs the relay in the foreground until SIGTERM or SIGINT, then
+ * stops accepting connections, lets in-flight requests finish and closes the store.
+ *
+ * @example
+ * registerRelayStart(program); // ants relay start [--port 7777] [--data DIR] ...
+ */
+export function registerRelayStart(program: Command): void {
+  const relay = program.command("relay").description("run and manage an ANTS relay");
+  relay
+    .command("start")
+    .description("start a relay in the foreground (stops cleanly on SIGTERM or SIGINT)")
+    .option("--port <port>", "TCP port (0 picks a free one)", String(DEFAULT_RELAY_PORT))
+    .option("--host <host>", "interface to bind", "127.0.0.1")
+    .option(
+      "--data <dir>",
+      "data directory for the database and the relay key",
+      DEFAULT_RELAY_DATA_DIR,
+    )
+    .option("--passphrase-file <file>", "file holding the relay key's passphrase")
+    .option("--public-url <url>", "the relay's public URL behind a proxy (checked against htu)")
+    .option("--log-level <level>", "log level: fatal, error, warn, info, debug or silent", "info")
+    .action(async (options: RelayStartOptions) => {
+      const running = await startRelay({
+        port: parsePort(options.port),
+        host: options.host,
+        dataDir: options.data,
+        logger: { level: options.logLevel },
+        ...(options.passphraseFile ? { passphraseFile: options.passphraseFile } : {}),
+        ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+        ...insecureWorkFactorFromEnv(),
+      });
+      printNote(`relay ${running.app.relay.identity.did} listening on ${running.url}`);
+      await untilSignal();
+      printNote("relay stopping");
+      await running.close();
+    });
+}
+
+function parsePort(text: string): number {
+  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) {
+    throw new CliError("ERR_USAGE", `--port: expected 0 to 65535, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGTERM", stop);
+      process.off("SIGINT", stop);
+      resolve();
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}

@@ -1,0 +1,53 @@
+import type { Logger } from "pino";
+import { RelayError } from "../errors/relay-error.ts";
+import type { RelayMetrics } from "../http/metrics.ts";
+import type { RelayIdentity } from "../identity/relay-identity.ts";
+import type { RelayStore } from "../store/relay-store.ts";
+
+/** What every route of one relay shares. */
+export interface RelayContext {
+  identity: RelayIdentity;
+  store: RelayStore;
+  metrics: RelayMetrics;
+  log: Logger;
+  /** The relay's clock, Unix seconds. Tests freeze it. */
+  now(): number;
+  /**
+   * The relay's public URL without a trailing slash (`--public-url`, else the listening URL):
+   * the origin logins are bound to and the base `htu` is checked against.
+   */
+  publicUrl: string;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The relay's shared state; set by buildRelay. */
+    relay: RelayContext;
+  }
+}
+
+/**
+ * Normalises a public URL: http or https, no query, no fragment, no trailing slash. Throws
+ * ERR_CONFIG_INVALID otherwise.
+ *
+ * @example
+ * normalizePublicUrl("https://relay.example.com/"); // "https://relay.example.com"
+ */
+export function normalizePublicUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (cause) {
+    throw new RelayError("ERR_CONFIG_INVALID", "public url: not a URL", { cause });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new RelayError("ERR_CONFIG_INVALID", "public url: expected http or https");
+  }
+  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new RelayError(
+      "ERR_CONFIG_INVALID",
+      "public url: no query, fragment or credentials allowed",
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}

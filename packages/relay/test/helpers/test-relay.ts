@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type RunningRelay,
+  type StartRelayOptions,
+  startRelay,
+} from "../../src/app/start-relay.ts";
+
+/** A relay on a random loopback port with a temporary data directory, for tests. */
+export interface TestRelay extends RunningRelay {
+  dataDir: string;
+}
+
+/**
+ * Starts a real relay over HTTP: random port, temp SQLite file, a cheap key work factor, silent
+ * logs. `close()` stops it and deletes its data directory.
+ */
+export async function startTestRelay(options: StartRelayOptions = {}): Promise<TestRelay> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "ants-relay-"));
+  const relay = await startRelay({
+    port: 0,
+    dataDir,
+    insecureWorkFactorLog2ForTests: 10,
+    logger: { level: "silent" },
+    processMetrics: false,
+    ...options,
+  });
+  return {
+    ...relay,
+    dataDir,
+    close: async () => {
+      await relay.close();
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
