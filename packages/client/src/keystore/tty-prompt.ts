@@ -3,6 +3,8 @@ import { ClientError } from "../errors/client-error.ts";
 const ENTER = new Set(["\r", "\n"]);
 const CANCEL = new Set(["\u0003", "\u0004"]); // Ctrl-C, Ctrl-D
 const ERASE = new Set(["\u007f", "\b"]);
+/** Characters read after an Enter, kept for the next prompt. */
+let typedAhead = "";
 
 /**
  * Asks for a passphrase on the terminal without echoing it: the label goes to stderr, and stdin
@@ -29,8 +31,13 @@ export function promptHidden(label: string): Promise<string> {
       else resolve(typed);
     };
     const onData = (chunk: string) => {
-      for (const char of chunk) {
-        if (ENTER.has(char)) return finish();
+      const chars = [...chunk];
+      for (const [index, char] of chars.entries()) {
+        if (ENTER.has(char)) {
+          // Input typed ahead (a confirmation, a paste) belongs to the next prompt.
+          typedAhead = chars.slice(index + 1).join("");
+          return finish();
+        }
         if (CANCEL.has(char)) {
           return finish(
             new ClientError("ERR_KEYSTORE_PASSPHRASE_MISSING", "passphrase: cancelled"),
@@ -40,5 +47,10 @@ export function promptHidden(label: string): Promise<string> {
       }
     };
     input.on("data", onData);
+    if (typedAhead !== "") {
+      const ahead = typedAhead;
+      typedAhead = "";
+      onData(ahead);
+    }
   });
 }
