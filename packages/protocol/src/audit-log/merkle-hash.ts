@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 /** Size in bytes of every Merkle tree hash (SHA-256). */
 export const HASH_SIZE = 32;
@@ -8,9 +8,6 @@ export const LEAF_HASH_PREFIX = 0x00;
 
 /** RFC 6962 section 2.1: the byte prepended to two child hashes before hashing them. */
 export const NODE_HASH_PREFIX = 0x01;
-
-const LEAF_PREFIX_BYTES = new Uint8Array([LEAF_HASH_PREFIX]);
-const NODE_PREFIX_BYTES = new Uint8Array([NODE_HASH_PREFIX]);
 
 function view(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -35,7 +32,10 @@ export function emptyRootHash(): Uint8Array {
  * leafHash(new Uint8Array()); // 6e340b9c...a01d
  */
 export function leafHash(entry: Uint8Array): Uint8Array {
-  return view(createHash("sha256").update(LEAF_PREFIX_BYTES).update(entry).digest());
+  const input = new Uint8Array(1 + entry.length);
+  input[0] = LEAF_HASH_PREFIX;
+  input.set(entry, 1);
+  return view(hash("sha256", input, "buffer"));
 }
 
 /**
@@ -46,7 +46,13 @@ export function leafHash(entry: Uint8Array): Uint8Array {
  * const parent = nodeHash(leafHash(a), leafHash(b));
  */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return view(createHash("sha256").update(NODE_PREFIX_BYTES).update(left).update(right).digest());
+  // One contiguous buffer and the one-shot hash: markedly faster than a streaming Hash object
+  // for these 65-byte inputs, and node hashing is the whole cost of proofs and appends.
+  const input = new Uint8Array(1 + left.length + right.length);
+  input[0] = NODE_HASH_PREFIX;
+  input.set(left, 1);
+  input.set(right, 1 + left.length);
+  return view(hash("sha256", input, "buffer"));
 }
 
 /**
