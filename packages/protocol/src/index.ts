@@ -202,12 +202,16 @@ export { signCompactJws } from "./jws/sign-jws.ts";
 export type { SignTokenOptions } from "./jws/sign-options.ts";
 export { tokenHash } from "./jws/token-hash.ts";
 export {
+  ACCESS_TOKEN_TYP,
   APPROVAL_TYP,
   DELEGATION_TYP,
   INVOCATION_TYP,
+  LOGIN_TYP,
   MAX_APPROVAL_BYTES,
   MAX_DELEGATION_BYTES,
   MAX_INVOCATION_BYTES,
+  REGISTRATION_TYP,
+  SESSION_TYP,
   type TokenTyp,
 } from "./jws/token-types.ts";
 export { verifyJwsSignature } from "./jws/verify-jws-signature.ts";
@@ -256,3 +260,31 @@ export {
   solvePuzzle,
 } from "./proof-of-work/solve-puzzle.ts";
 export { type VerifySolutionOptions, verifySolution } from "./proof-of-work/verify-solution.ts";
+export {
+  accessTokenHash,
+  DPOP_TYP,
+  type DpopProofInput,
+  MAX_DPOP_PROOF_BYTES,
+  signDpopProof,
+  type VerifiedDpopProof,
+  type VerifyDpopOptions,
+  verifyDpopProof,
+} from "./session/dpop-proof.ts";
+export {
+  type LoginClaims,
+  type LoginInput,
+  type ParsedLogin,
+  parseLoginStatement,
+  readLoginClaims,
+  signLoginStatement,
+  verifyLoginStatement,
+} from "./session/login-statement.ts";
+export {
+  MAX_DECLARED_INSTANCES,
+  MAX_RECOVERY_BYTES,
+  type RegistrationClaims,
+  type RegistrationInput,
+  readRegistrationClaims,
+  signRegistration,
+  verifyRegistration,
+} from "./session/registration-statement.ts";

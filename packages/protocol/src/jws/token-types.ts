@@ -5,8 +5,24 @@ export const INVOCATION_TYP = "ants-inv+jwt";
 /** `typ` of an approval (docs/spec/tokens.md 2.3). */
 export const APPROVAL_TYP = "ants-apr+jwt";
 
+/** `typ` of a registration statement (docs/spec/sessions.md 2.1). */
+export const REGISTRATION_TYP = "ants-reg+jwt";
+/** `typ` of a login statement (docs/spec/sessions.md 3.2). */
+export const LOGIN_TYP = "ants-login+jwt";
+/** `typ` of a relay-signed session token (docs/spec/sessions.md 3.3). */
+export const SESSION_TYP = "ants-session+jwt";
+/** `typ` of a relay-signed access token for a resource server (RFC 9068 section 2.1). */
+export const ACCESS_TOKEN_TYP = "at+jwt";
+
 /** The token types this package signs and verifies. */
-export type TokenTyp = typeof DELEGATION_TYP | typeof INVOCATION_TYP | typeof APPROVAL_TYP;
+export type TokenTyp =
+  | typeof DELEGATION_TYP
+  | typeof INVOCATION_TYP
+  | typeof APPROVAL_TYP
+  | typeof REGISTRATION_TYP
+  | typeof LOGIN_TYP
+  | typeof SESSION_TYP
+  | typeof ACCESS_TOKEN_TYP;
 
 /** Largest delegation or approval accepted, in bytes of its compact form (spec 4.1). */
 export const MAX_DELEGATION_BYTES = 8192;
