@@ -1,6 +1,6 @@
 import { ProtocolError } from "../errors/protocol-error.ts";
 import type { HashReader } from "./hash-reader.ts";
-import { assembleProof, type ProofPlan } from "./proof-plan.ts";
+import { assembleProof, type ProofOptions, type ProofPlan } from "./proof-plan.ts";
 import { fullSubtrees, isTreeSize, largestPowerOfTwoBelow, type NodeId } from "./tree-math.ts";
 
 /**
@@ -42,13 +42,18 @@ export function consistencyProofPlan(from: number, to: number): ProofPlan {
 
 /**
  * Generates the consistency proof between tree sizes `from` and `to` from stored full-subtree
- * hashes, never rehashing leaves. Throws ERR_LOG_INDEX_OUT_OF_RANGE, or the reader's error for
- * a missing hash.
+ * hashes, never rehashing leaves (`options.rangeCache` shares right-edge hashes across proofs).
+ * Throws ERR_LOG_INDEX_OUT_OF_RANGE, or the reader's error for a missing hash.
  *
  * @example
  * const proof = consistencyProof(6, 8, store);
  * verifyConsistency({ fromSize: 6, toSize: 8, fromRoot, toRoot, proof }); // true
  */
-export function consistencyProof(from: number, to: number, reader: HashReader): Uint8Array[] {
-  return assembleProof(consistencyProofPlan(from, to), reader);
+export function consistencyProof(
+  from: number,
+  to: number,
+  reader: HashReader,
+  options: ProofOptions = {},
+): Uint8Array[] {
+  return assembleProof(consistencyProofPlan(from, to), reader, options);
 }

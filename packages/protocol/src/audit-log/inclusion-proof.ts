@@ -1,6 +1,6 @@
 import { ProtocolError } from "../errors/protocol-error.ts";
 import type { HashReader } from "./hash-reader.ts";
-import { assembleProof, type ProofPlan } from "./proof-plan.ts";
+import { assembleProof, type ProofOptions, type ProofPlan } from "./proof-plan.ts";
 import { fullSubtrees, isTreeSize, largestPowerOfTwoBelow, type NodeId } from "./tree-math.ts";
 
 /**
@@ -38,12 +38,18 @@ export function inclusionProofPlan(index: number, size: number): ProofPlan {
 /**
  * Generates the inclusion proof of leaf `index` in the tree of `size` leaves from stored
  * full-subtree hashes: at most 2 * log2(size) reads and log2(size) node hashes, never a leaf
- * rehash. Throws ERR_LOG_INDEX_OUT_OF_RANGE, or the reader's error for a missing hash.
+ * rehash; pass `options.rangeCache` to share right-edge hashes across proofs. Throws
+ * ERR_LOG_INDEX_OUT_OF_RANGE, or the reader's error for a missing hash.
  *
  * @example
  * const proof = inclusionProof(2, 5, store);
  * verifyInclusion({ index: 2, size: 5, leafHash, proof, rootHash }); // true
  */
-export function inclusionProof(index: number, size: number, reader: HashReader): Uint8Array[] {
-  return assembleProof(inclusionProofPlan(index, size), reader);
+export function inclusionProof(
+  index: number,
+  size: number,
+  reader: HashReader,
+  options: ProofOptions = {},
+): Uint8Array[] {
+  return assembleProof(inclusionProofPlan(index, size), reader, options);
 }

@@ -33,11 +33,49 @@ export function planNodes(plan: ProofPlan): NodeId[] {
 }
 
 /**
+ * A memo of folded right-edge hashes, keyed by the leaf range they cover. MTH(D[begin:end]) of a
+ * range never changes in an append-only log, so entries stay valid at every later tree size; a
+ * bounded map (the relay's LRU cache, or a Map per checkpoint) is enough.
+ */
+export interface RangeHashCache {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array): unknown;
+}
+
+/** Options shared by the proof generators. */
+export interface ProofOptions {
+  /** Memo for right-edge hashes, which every proof at one tree size shares. */
+  readonly rangeCache?: RangeHashCache;
+}
+
+function rangeKey(part: readonly NodeId[]): string {
+  const first = part[0]!;
+  const last = part[part.length - 1]!;
+  return `${first.index * 2 ** first.level}-${(last.index + 1) * 2 ** last.level}`;
+}
+
+function foldPart(part: readonly NodeId[], reader: HashReader, options: ProofOptions): Uint8Array {
+  if (part.length === 1 || options.rangeCache === undefined) {
+    return foldSubtreeHashes(readHashes(part, reader));
+  }
+  const key = rangeKey(part);
+  const cached = options.rangeCache.get(key);
+  if (cached !== undefined) return cached;
+  const hash = foldSubtreeHashes(readHashes(part, reader));
+  options.rangeCache.set(key, hash);
+  return hash;
+}
+
+/**
  * Turns a plan into proof hashes by reading its nodes from `reader`.
  *
  * @example
  * const proof = assembleProof(inclusionProofPlan(2, 5), store); // Uint8Array[]
  */
-export function assembleProof(plan: ProofPlan, reader: HashReader): Uint8Array[] {
-  return plan.parts.map((part) => foldSubtreeHashes(readHashes(part, reader)));
+export function assembleProof(
+  plan: ProofPlan,
+  reader: HashReader,
+  options: ProofOptions = {},
+): Uint8Array[] {
+  return plan.parts.map((part) => foldPart(part, reader, options));
 }

@@ -107,6 +107,21 @@ describe("Merkle tree properties", () => {
     );
   });
 
+  it("gives the same proofs with a right-edge range cache, across tree sizes", () => {
+    const rangeCache = new Map<string, Uint8Array>();
+    for (const size of [700, 699, 513, 700]) {
+      for (const index of [0, 1, 300, 511, size - 1]) {
+        expect(inclusionProof(index, size, store, { rangeCache }).map(hex)).toEqual(
+          inclusionProof(index, size, store).map(hex),
+        );
+      }
+      expect(consistencyProof(5, size, store, { rangeCache }).map(hex)).toEqual(
+        consistencyProof(5, size, store).map(hex),
+      );
+    }
+    expect(rangeCache.size).toBeGreaterThan(0);
+  });
+
   it("refuses to plan proofs outside the tree with ERR_LOG_INDEX_OUT_OF_RANGE", () => {
     const outOfRange = expect.objectContaining({ code: "ERR_LOG_INDEX_OUT_OF_RANGE" });
     expect(() => inclusionProofPlan(5, 5)).toThrow(outOfRange);
