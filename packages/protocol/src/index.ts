@@ -68,7 +68,13 @@ export {
   noteKeyId,
   parseVerifierKey,
 } from "./audit-log/note-key.ts";
-export { assembleProof, type ProofPlan, planNodes } from "./audit-log/proof-plan.ts";
+export {
+  assembleProof,
+  type ProofOptions,
+  type ProofPlan,
+  planNodes,
+  type RangeHashCache,
+} from "./audit-log/proof-plan.ts";
 export { rootHash } from "./audit-log/root-hash.ts";
 export {
   MAX_NOTE_BYTES,
