@@ -39,7 +39,9 @@ interface Built {
   apr: ApprovalRequirement;
 }
 
-function buildChain(steps: fc.infer<typeof narrowing>[]): Built {
+type Step = typeof narrowing extends fc.Arbitrary<infer T> ? T : never;
+
+function buildChain(steps: Step[]): Built {
   const principal = agents[0]!;
   const apr = { k: 1, of: approvers };
   const root = signDelegation(
