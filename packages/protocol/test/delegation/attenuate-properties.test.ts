@@ -4,6 +4,7 @@ import {
   type ApprovalRequirement,
   attenuate,
   isProtocolError,
+  type JsonValue,
   type ProtocolErrorCode,
   signDelegation,
   signInvocation,
@@ -26,7 +27,7 @@ const narrowing = fc.record({
   nbfRaise: fc.option(fc.nat({ max: 30 }), { nil: undefined }),
   lvlRaise: fc.option(fc.nat({ max: 2 }), { nil: undefined }),
   aprTighten: fc.boolean(),
-  statement: fc.constantFrom<unknown[]>(["==", ".n", 7], ["like", ".tag", "n*"], [">=", ".n", 0]),
+  statement: fc.constantFrom<JsonValue[]>(["==", ".n", 7], ["like", ".tag", "n*"], [">=", ".n", 0]),
 });
 
 interface Built {
