@@ -4,6 +4,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from "pino";
 import { RelayError } from "../errors/relay-error.ts";
 import { registerErrorHandler } from "../http/error-handler.ts";
+import {
+  DEFAULT_PRE_AUTH_FAILURES_PER_MINUTE,
+  registerFailureLimit,
+} from "../http/failure-limit.ts";
 import { registerJsonBody } from "../http/json-body.ts";
 import {
   createRelayLogger,
@@ -14,9 +18,16 @@ import { registerMetrics } from "../http/metrics.ts";
 import { registerOpenApi } from "../http/openapi.ts";
 import "../http/request-context.ts";
 import { loadRelayIdentity, type RelayIdentity } from "../identity/relay-identity.ts";
+import { registerAgentRoutes } from "../routes/agent-routes.ts";
 import { registerHealthRoutes } from "../routes/health-routes.ts";
+import { registerLoginRoutes } from "../routes/login-routes.ts";
+import { registerSessionRoutes } from "../routes/session-routes.ts";
 import { registerWellKnownRoutes } from "../routes/well-known-routes.ts";
 import { registerCommonSchemas } from "../schemas/common-schemas.ts";
+import { ChallengeBook } from "../sessions/challenge-book.ts";
+import { ReplayGuard } from "../sessions/replay-guard.ts";
+import { SessionRegistry } from "../sessions/session-registry.ts";
+import { MAX_SESSION_SECONDS } from "../sessions/session-token.ts";
 import type { RelayStore } from "../store/relay-store.ts";
 import { openSqliteStore, SQLITE_FILE_NAME } from "../store/sqlite/sqlite-store.ts";
 import { normalizePublicUrl, type RelayContext } from "./relay-context.ts";
@@ -43,7 +54,16 @@ export interface RelayOptions {
   maxBodyBytes?: number;
   /** Collect Node process metrics (CPU, memory, event loop). Default true. */
   processMetrics?: boolean;
+  /** Lifetime of new sessions in seconds, at most (and by default) 900. */
+  sessionTtlSeconds?: number;
+  /** Refusals before authentication allowed per client address per minute. Default 600. */
+  preAuthFailuresPerMinute?: number;
 }
+
+/** RFC 9449 proofs are accepted 60 s either side of now, so a `jti` is kept for 120 s. */
+const PROOF_REPLAY_WINDOW_SECONDS = 120;
+/** How often expired sessions are dropped from memory. */
+const SESSION_SWEEP_MS = 60_000;
 
 /** Default body cap: eight delegations at their 8 KiB cap plus a 64 KiB invocation fit. */
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024;
@@ -82,20 +102,30 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
 
   const metrics = registerMetrics(app, { processMetrics: options.processMetrics ?? true });
   registerRequestLogging(app);
-  registerErrorHandler(app, metrics);
+  const limit = registerFailureLimit(app, {
+    perMinute: options.preAuthFailuresPerMinute ?? DEFAULT_PRE_AUTH_FAILURES_PER_MINUTE,
+  });
+  registerErrorHandler(app, { metrics, recordFailure: limit.recordFailure });
   registerJsonBody(app, { maxBodyBytes });
   registerCommonSchemas(app);
   await registerOpenApi(app, { version: "0.1.0" });
 
   const context = await createContext(options, log, metrics);
   app.decorate("relay", context);
+  await context.sessions.load(context.now());
+  const sweep = setInterval(() => context.sessions.sweep(context.now()), SESSION_SWEEP_MS);
+  sweep.unref();
   app.addHook("onClose", async () => {
     closing = true;
+    clearInterval(sweep);
     await context.store.close();
   });
 
   registerHealthRoutes(app, { metrics, isHealthy: () => !closing });
   registerWellKnownRoutes(app);
+  registerAgentRoutes(app);
+  registerLoginRoutes(app);
+  registerSessionRoutes(app);
   return app;
 }
 
@@ -117,6 +147,13 @@ async function createContext(
       log,
     }));
   const store = options.store ?? openSqliteStore(join(dataDir!, SQLITE_FILE_NAME));
+  const ttl = options.sessionTtlSeconds ?? MAX_SESSION_SECONDS;
+  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_SESSION_SECONDS) {
+    throw new RelayError(
+      "ERR_CONFIG_INVALID",
+      `session ttl: expected 1 to ${MAX_SESSION_SECONDS} s`,
+    );
+  }
   return {
     identity,
     store,
@@ -124,5 +161,9 @@ async function createContext(
     log,
     now: options.now ?? (() => Math.floor(Date.now() / 1000)),
     publicUrl: normalizePublicUrl(options.publicUrl ?? "http://127.0.0.1"),
+    challenges: new ChallengeBook(),
+    sessions: new SessionRegistry(store.sessions, identity.did),
+    dpopReplay: new ReplayGuard(PROOF_REPLAY_WINDOW_SECONDS),
+    sessionTtlSeconds: ttl,
   };
 }

@@ -2,6 +2,9 @@ import type { Logger } from "pino";
 import { RelayError } from "../errors/relay-error.ts";
 import type { RelayMetrics } from "../http/metrics.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
+import type { ChallengeBook } from "../sessions/challenge-book.ts";
+import type { ReplayGuard } from "../sessions/replay-guard.ts";
+import type { SessionRegistry } from "../sessions/session-registry.ts";
 import type { RelayStore } from "../store/relay-store.ts";
 
 /** What every route of one relay shares. */
@@ -17,6 +20,14 @@ export interface RelayContext {
    * the origin logins are bound to and the base `htu` is checked against.
    */
   publicUrl: string;
+  /** Login nonces. */
+  challenges: ChallengeBook;
+  /** Live sessions, in memory. */
+  sessions: SessionRegistry;
+  /** Accepted DPoP proofs, by session key and `jti`. */
+  dpopReplay: ReplayGuard;
+  /** Lifetime of new sessions, at most 900 s. */
+  sessionTtlSeconds: number;
 }
 
 declare module "fastify" {

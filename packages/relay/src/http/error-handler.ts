@@ -9,12 +9,17 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 /**
  * Installs the error and not-found handlers: every failure becomes an RFC 9457 body with a
  * stable `code`. Bad input is always a 4xx; only a fault of the relay itself is a 5xx, logged at
- * error level with its stack (the stack never reaches the client).
+ * error level with its stack (the stack never reaches the client). Failures before the caller
+ * is authenticated are counted in metrics and against the client's failure limit.
  *
  * @example
- * registerErrorHandler(app, metrics);
+ * registerErrorHandler(app, { metrics, recordFailure: limit.recordFailure });
  */
-export function registerErrorHandler(app: FastifyInstance, metrics: RelayMetrics): void {
+export function registerErrorHandler(
+  app: FastifyInstance,
+  options: { metrics: RelayMetrics; recordFailure: (address: string) => void },
+): void {
+  const { metrics } = options;
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const coded = toCodedError(error);
     const problem = toProblemDetails(coded);
@@ -23,15 +28,17 @@ export function registerErrorHandler(app: FastifyInstance, metrics: RelayMetrics
     }
     if (request.agent === undefined) {
       metrics.recordUnauthenticated(request.routeOptions.url ?? "unmatched", problem.code);
+      if (problem.code !== "ERR_RATE_LIMITED") options.recordFailure(request.ip);
     }
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
 
-  app.setNotFoundHandler(async (_request: FastifyRequest, reply: FastifyReply) => {
+  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
     const problem = toProblemDetails(
       new RelayError("ERR_ROUTE_NOT_FOUND", "route: no such endpoint"),
     );
     metrics.recordUnauthenticated("unmatched", problem.code);
+    options.recordFailure(request.ip);
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
 }

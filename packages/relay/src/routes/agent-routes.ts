@@ -1,0 +1,111 @@
+import { encodeBase64url, publicKeyToJwk, verifyRegistration } from "@ants/protocol";
+import type { FastifyInstance } from "fastify";
+import { RelayError } from "../errors/relay-error.ts";
+import { compactJwsSchema, didSchema, errorResponses } from "../schemas/common-schemas.ts";
+
+const agentSchema = {
+  type: "object",
+  required: ["id", "publicKeyJwk", "instances", "owner", "registeredAt"],
+  additionalProperties: false,
+  properties: {
+    id: didSchema,
+    publicKeyJwk: {
+      type: "object",
+      required: ["kty", "crv", "x", "kid"],
+      additionalProperties: false,
+      properties: {
+        kty: { type: "string" },
+        crv: { type: "string" },
+        x: { type: "string" },
+        kid: { type: "string" },
+      },
+    },
+    instances: { type: "integer" },
+    owner: { anyOf: [didSchema, { type: "null" }] },
+    registeredAt: { type: "integer" },
+  },
+} as const;
+
+/**
+ * `POST /v1/agents` (register with a statement signed by the agent's key, docs/spec/sessions.md
+ * section 2) and `GET /v1/agents/{id}`.
+ *
+ * @example
+ * registerAgentRoutes(app);
+ */
+export function registerAgentRoutes(app: FastifyInstance): void {
+  app.post<{ Body: { registration: string } }>(
+    "/v1/agents",
+    {
+      schema: {
+        summary: "Register an agent",
+        tags: ["agents"],
+        body: {
+          type: "object",
+          required: ["registration"],
+          additionalProperties: false,
+          properties: { registration: { ...compactJwsSchema, description: "ants-reg+jwt" } },
+        },
+        response: { 201: agentSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const relay = app.relay;
+      const now = relay.now();
+      const claims = verifyRegistration(request.body.registration, {
+        relay: relay.identity.did,
+        now,
+      });
+      const record = {
+        id: claims.iss,
+        publicKey: encodeBase64url(claims.publicKey),
+        owner: claims.owner ?? null,
+        recovery: claims.recovery === undefined ? null : JSON.stringify(claims.recovery),
+        instances: claims.instances,
+        registration: request.body.registration,
+        registeredAt: now,
+      };
+      if (!(await relay.store.agents.insert(record))) {
+        throw new RelayError("ERR_AGENT_EXISTS", "agent: already registered");
+      }
+      request.log.info({ agent: record.id }, "agent registered");
+      return reply.code(201).send(describeAgent(record, claims.publicKey));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    "/v1/agents/:id",
+    {
+      schema: {
+        summary: "Read an agent's public record",
+        tags: ["agents"],
+        params: {
+          type: "object",
+          required: ["id"],
+          additionalProperties: false,
+          properties: { id: didSchema },
+        },
+        response: { 200: agentSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const record = await app.relay.store.agents.get(request.params.id);
+      if (record === undefined)
+        throw new RelayError("ERR_AGENT_NOT_FOUND", "agent: not registered");
+      return describeAgent(record, Buffer.from(record.publicKey, "base64url"));
+    },
+  );
+}
+
+function describeAgent(
+  record: { id: string; owner: string | null; instances: number; registeredAt: number },
+  publicKey: Uint8Array,
+) {
+  return {
+    id: record.id,
+    publicKeyJwk: publicKeyToJwk(publicKey),
+    instances: record.instances,
+    owner: record.owner,
+    registeredAt: record.registeredAt,
+  };
+}

@@ -1,0 +1,145 @@
+import {
+  createSigner,
+  didFromPublicKey,
+  type Ed25519Signer,
+  generateKeyPair,
+  signDpopProof,
+  signLoginStatement,
+  signRegistration,
+} from "@ants/protocol";
+
+/** A frozen, movable clock shared by a test relay and its agents. */
+export interface TestClock {
+  now: number;
+}
+
+/** A relay as the test agent sees it. */
+export interface RelayTarget {
+  url: string;
+  did: string;
+  origin: string;
+}
+
+/** An HTTP answer: status and parsed JSON (or null). */
+export interface Answer {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers field by field.
+  body: any;
+}
+
+/**
+ * An agent driven straight from the protocol functions, so relay tests do not depend on the SDK:
+ * registers, logs in, and signs DPoP proofs for each call.
+ */
+export class TestAgent {
+  readonly signer: Ed25519Signer;
+  readonly did: string;
+  sessionSigner: Ed25519Signer = createSigner(generateKeyPair().seed);
+  session = "";
+  sessionId = "";
+
+  constructor(
+    readonly relay: RelayTarget,
+    readonly clock: TestClock,
+  ) {
+    this.signer = createSigner(generateKeyPair().seed);
+    this.did = didFromPublicKey(this.signer.publicKey);
+  }
+
+  registration(overrides: { instances?: number; owner?: string; aud?: string } = {}): string {
+    return signRegistration(
+      {
+        aud: overrides.aud ?? this.relay.did,
+        instances: overrides.instances ?? 2,
+        ...pickOwner(overrides),
+      },
+      { signer: this.signer, now: this.clock.now },
+    );
+  }
+
+  async register(overrides: { instances?: number; owner?: string } = {}): Promise<Answer> {
+    return send(this.relay, "POST", "/v1/agents", { registration: this.registration(overrides) });
+  }
+
+  async challenge(): Promise<string> {
+    const answer = await send(this.relay, "POST", "/v1/sessions/challenge", {});
+    return answer.body.nonce as string;
+  }
+
+  loginStatement(
+    nonce: string,
+    overrides: { instance?: string; aud?: string; origin?: string } = {},
+  ) {
+    this.sessionSigner = createSigner(generateKeyPair().seed);
+    return signLoginStatement(
+      {
+        aud: overrides.aud ?? this.relay.did,
+        origin: overrides.origin ?? this.relay.origin,
+        nonce,
+        sessionKey: this.sessionSigner.publicKey,
+        instance: overrides.instance ?? "i1",
+      },
+      { signer: this.signer, now: this.clock.now },
+    );
+  }
+
+  async login(overrides: { instance?: string } = {}): Promise<Answer> {
+    const login = this.loginStatement(await this.challenge(), overrides);
+    const answer = await send(this.relay, "POST", "/v1/sessions", { login });
+    if (answer.status === 201) {
+      this.session = answer.body.session;
+      this.sessionId = answer.body.sessionId;
+    }
+    return answer;
+  }
+
+  proof(
+    method: string,
+    path: string,
+    overrides: { htu?: string; token?: string; signer?: Ed25519Signer } = {},
+  ) {
+    return signDpopProof(
+      {
+        htm: method,
+        htu: overrides.htu ?? this.relay.origin + path,
+        accessToken: overrides.token ?? this.session,
+      },
+      { signer: overrides.signer ?? this.sessionSigner, now: this.clock.now },
+    );
+  }
+
+  /** An authenticated call with a fresh proof, unless headers are given. */
+  async call(
+    method: string,
+    path: string,
+    headers?: Record<string, string>,
+    body?: unknown,
+  ): Promise<Answer> {
+    const auth = headers ?? {
+      authorization: `DPoP ${this.session}`,
+      dpop: this.proof(method, path),
+    };
+    return send(this.relay, method, path, body, auth);
+  }
+}
+
+function pickOwner(overrides: { owner?: string }) {
+  return overrides.owner === undefined ? {} : { owner: overrides.owner };
+}
+
+/** Sends one JSON request and parses the answer. */
+export async function send(
+  relay: { url: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const response = await fetch(relay.url + path, {
+    method,
+    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? null : JSON.parse(text) };
+}
