@@ -1,15 +1,21 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { publicKeyFromDid, publicKeyToJwk } from "@ants/protocol";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { EXIT_CODES } from "../src/exit-codes.ts";
+import { main } from "../src/main.ts";
+
+// A start of the real binary costs about a second of CPU (tsx loading the workspace), so the
+// cases that need a process of their own (exit status, no terminal, no stack trace, help) run
+// the binary concurrently, and the rest call the same `main` the binary calls, in this process,
+// one at a time. Every case gets a fresh HOME; cases that only read an identity share one.
 
 const BIN = join(import.meta.dirname, "..", "bin", "ants.js");
 const run = promisify(execFile);
-let home: string;
+const ENV_NAMES = ["HOME", "ANTS_HOME", "ANTS_PASSPHRASE", "ANTS_PASSPHRASE_FILE"] as const;
 
 interface Result {
   status: number;
@@ -17,14 +23,13 @@ interface Result {
   stderr: string;
 }
 
+async function testEnv(env: Record<string, string>): Promise<Record<string, string>> {
+  return { HOME: await freshHome(), ANTS_INSECURE_SCRYPT_LOG2_FOR_TESTS: "4", ...env };
+}
+
 /** Runs the real binary with a cheap scrypt work factor and no terminal on stdin. */
-async function ants(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const fullEnv = {
-    PATH: process.env.PATH ?? "",
-    HOME: home,
-    ANTS_INSECURE_SCRYPT_LOG2_FOR_TESTS: "4",
-    ...env,
-  };
+async function antsBinary(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  const fullEnv = { PATH: process.env.PATH ?? "", ...(await testEnv(env)) };
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: fullEnv });
     return { status: 0, stdout, stderr };
@@ -34,40 +39,110 @@ async function ants(args: string[], env: Record<string, string> = {}): Promise<R
   }
 }
 
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), "ants-cli-"));
+let turn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `main` as the binary would, with `env` in place of the environment and its output
+ * captured. Calls are queued, since the environment and the output streams are process-wide.
+ */
+function ants(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  const next = turn.then(async () => runMain(args, await testEnv(env)));
+  turn = next.catch(() => undefined);
+  return next;
+}
+
+function capture(append: (chunk: string) => void): typeof process.stdout.write {
+  return ((chunk: string | Uint8Array) => {
+    append(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+}
+
+async function runMain(args: string[], env: Record<string, string>): Promise<Result> {
+  const saved = { ...process.env };
+  for (const name of ENV_NAMES) delete process.env[name];
+  Object.assign(process.env, env);
+  const out = { stdout: "", stderr: "" };
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  process.stdout.write = capture((chunk) => {
+    out.stdout += chunk;
+  });
+  process.stderr.write = capture((chunk) => {
+    out.stderr += chunk;
+  });
+  try {
+    return { status: await main(args), ...out };
+  } finally {
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
+    for (const name of Object.keys(process.env)) {
+      if (!Object.hasOwn(saved, name)) delete process.env[name];
+    }
+    Object.assign(process.env, saved);
+  }
+}
+
+function freshHome(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "ants-cli-"));
+}
+
+/** A fresh home holding a copy of the shared identity, for cases that change or replace it. */
+async function copyOfShared(): Promise<string> {
+  const home = await freshHome();
+  await copyFile(join(shared.home, "identity.age"), join(home, "identity.age"));
+  return home;
+}
+
+/** One identity created once, with a passphrase file, and only read afterwards. */
+const shared = { home: "", passphraseFile: "", id: "", init: undefined as unknown as Result };
+
+beforeAll(async () => {
+  shared.home = await freshHome();
+  shared.passphraseFile = join(shared.home, "passphrase");
+  await writeFile(shared.passphraseFile, "from a file\n");
+  shared.init = await antsBinary([
+    "init",
+    "--home",
+    shared.home,
+    "--passphrase-file",
+    shared.passphraseFile,
+  ]);
+  shared.id = shared.init.stdout.trim();
 });
 
-describe("ants init", () => {
-  it("creates a 0600 keystore under --home and prints the agent ID", async () => {
-    const result = await ants(["init", "--home", home], { ANTS_PASSPHRASE: "pw" });
-    expect(result.status).toBe(0);
-    const id = result.stdout.trim();
-    expect(id).toMatch(/^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]+$/);
-    expect(() => publicKeyFromDid(id)).not.toThrow();
-    expect((await stat(join(home, "identity.age"))).mode & 0o777).toBe(0o600);
-    expect(result.stderr).toContain("ANTS_INSECURE_SCRYPT_LOG2_FOR_TESTS is set");
+describe.concurrent("ants init", () => {
+  it("creates a 0600 keystore under --home and prints the agent ID", async ({ expect }) => {
+    expect(shared.init.status).toBe(0);
+    expect(shared.id).toMatch(/^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]+$/);
+    expect(() => publicKeyFromDid(shared.id)).not.toThrow();
+    expect((await stat(join(shared.home, "identity.age"))).mode & 0o777).toBe(0o600);
+    expect(shared.init.stderr).toContain("ANTS_INSECURE_SCRYPT_LOG2_FOR_TESTS is set");
   });
 
-  it('prints {"id"} with --json and uses ANTS_HOME', async () => {
-    const result = await ants(["init", "--json"], { ANTS_HOME: home, ANTS_PASSPHRASE: "pw" });
-    expect(result.status).toBe(0);
-    expect(Object.keys(JSON.parse(result.stdout))).toEqual(["id"]);
-  });
-
-  it("refuses to overwrite an identity without --force, and replaces it with --force", async () => {
-    const env = { ANTS_PASSPHRASE: "pw" };
-    const first = await ants(["init", "--home", home, "--json"], env);
-    const again = await ants(["init", "--home", home, "--json"], env);
+  it("refuses to overwrite an identity without --force", async ({ expect }) => {
+    const again = await ants(["init", "--home", shared.home, "--json"], { ANTS_PASSPHRASE: "pw" });
     expect(again.status).toBe(EXIT_CODES.ERR_KEYSTORE_EXISTS);
     expect(JSON.parse(again.stdout).error.code).toBe("ERR_KEYSTORE_EXISTS");
-    const forced = await ants(["init", "--home", home, "--json", "--force"], env);
-    expect(forced.status).toBe(0);
-    expect(JSON.parse(forced.stdout).id).not.toBe(JSON.parse(first.stdout).id);
   });
 
-  it("refuses with ERR_KEYSTORE_PASSPHRASE_MISSING when there is no passphrase and no terminal", async () => {
-    const result = await ants(["init", "--home", home]);
+  it('replaces it with --force, uses ANTS_HOME and prints {"id"} with --json', async ({
+    expect,
+  }) => {
+    const home = await copyOfShared();
+    const forced = await ants(["init", "--json", "--force"], {
+      ANTS_HOME: home,
+      ANTS_PASSPHRASE: "pw",
+    });
+    expect(forced.status).toBe(0);
+    const output = JSON.parse(forced.stdout);
+    expect(Object.keys(output)).toEqual(["id"]);
+    expect(output.id).not.toBe(shared.id);
+  });
+
+  it("refuses with ERR_KEYSTORE_PASSPHRASE_MISSING when there is no passphrase and no terminal", async ({
+    expect,
+  }) => {
+    const result = await antsBinary(["init", "--home", await freshHome()]);
     expect(result.status).toBe(EXIT_CODES.ERR_KEYSTORE_PASSPHRASE_MISSING);
     expect(result.stderr).toMatch(
       /ants: passphrase: none given.*\(ERR_KEYSTORE_PASSPHRASE_MISSING\)/,
@@ -76,30 +151,25 @@ describe("ants init", () => {
   });
 });
 
-describe("ants whoami", () => {
-  it("unlocks with --passphrase-file and prints id, kid and publicKeyJwk", async () => {
-    const passphraseFile = join(home, "passphrase");
-    await writeFile(passphraseFile, "from a file\n");
-    const init = await ants(["init", "--home", home, "--passphrase-file", passphraseFile]);
-    const id = init.stdout.trim();
-    const result = await ants([
-      "whoami",
-      "--home",
-      home,
-      "--json",
-      "--passphrase-file",
-      passphraseFile,
-    ]);
+describe.concurrent("ants whoami", () => {
+  it("unlocks with --passphrase-file and prints id, kid and publicKeyJwk", async ({ expect }) => {
+    const args = ["whoami", "--home", shared.home, "--json"];
+    const result = await antsBinary([...args, "--passphrase-file", shared.passphraseFile]);
     expect(result.status).toBe(0);
-    const jwk = publicKeyToJwk(publicKeyFromDid(id));
-    expect(JSON.parse(result.stdout)).toEqual({ id, kid: jwk.kid, publicKeyJwk: jwk });
-    const human = await ants(["whoami", "--home", home], { ANTS_PASSPHRASE_FILE: passphraseFile });
-    expect(human.stdout).toBe(`id:  ${id}\nkid: ${jwk.kid}\n`);
+    const jwk = publicKeyToJwk(publicKeyFromDid(shared.id));
+    expect(JSON.parse(result.stdout)).toEqual({ id: shared.id, kid: jwk.kid, publicKeyJwk: jwk });
   });
 
-  it("reports a wrong passphrase and a missing keystore with their exit codes", async () => {
-    await ants(["init", "--home", home], { ANTS_PASSPHRASE: "right" });
-    const wrong = await ants(["whoami", "--home", home, "--json"], { ANTS_PASSPHRASE: "wrong" });
+  it("prints readable lines and reads ANTS_PASSPHRASE_FILE", async ({ expect }) => {
+    const env = { ANTS_PASSPHRASE_FILE: shared.passphraseFile };
+    const human = await ants(["whoami", "--home", shared.home], env);
+    const jwk = publicKeyToJwk(publicKeyFromDid(shared.id));
+    expect(human.stdout).toBe(`id:  ${shared.id}\nkid: ${jwk.kid}\n`);
+  });
+
+  it("reports a wrong passphrase with its exit code and JSON error", async ({ expect }) => {
+    const env = { ANTS_PASSPHRASE: "wrong" };
+    const wrong = await ants(["whoami", "--home", shared.home, "--json"], env);
     expect(wrong.status).toBe(EXIT_CODES.ERR_KEYSTORE_PASSPHRASE_WRONG);
     expect(JSON.parse(wrong.stdout)).toEqual({
       error: {
@@ -107,79 +177,80 @@ describe("ants whoami", () => {
         message: "passphrase: does not open this keystore",
       },
     });
-    const empty = await mkdtemp(join(tmpdir(), "ants-cli-empty-"));
-    const missing = await ants(["whoami", "--home", empty], { ANTS_PASSPHRASE: "right" });
+  });
+
+  it("reports a missing keystore as ERR_KEYSTORE_NOT_FOUND", async ({ expect }) => {
+    const env = { ANTS_PASSPHRASE: "pw" };
+    const missing = await ants(["whoami", "--home", await freshHome()], env);
     expect(missing.status).toBe(EXIT_CODES.ERR_KEYSTORE_NOT_FOUND);
   });
 
-  it("reports a damaged keystore as ERR_KEYSTORE_TAMPERED", async () => {
-    await ants(["init", "--home", home], { ANTS_PASSPHRASE: "pw" });
+  it("reports a damaged keystore as ERR_KEYSTORE_TAMPERED", async ({ expect }) => {
+    const home = await copyOfShared();
     const path = join(home, "identity.age");
     const file = await readFile(path);
     file[file.length - 1]! ^= 1;
     await writeFile(path, file);
-    const result = await ants(["whoami", "--home", home, "--json"], { ANTS_PASSPHRASE: "pw" });
+    const env = { ANTS_PASSPHRASE_FILE: shared.passphraseFile };
+    const result = await ants(["whoami", "--home", home, "--json"], env);
     expect(result.status).toBe(EXIT_CODES.ERR_KEYSTORE_TAMPERED);
     expect(JSON.parse(result.stdout).error.code).toBe("ERR_KEYSTORE_TAMPERED");
   });
 });
 
-describe("ants key import", () => {
+describe.concurrent("ants key import", () => {
   /** RFC 8032 section 7.1 TEST 1 seed; its did:key is fixed by the public key. */
   const SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
   const DID = "did:key:z6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw";
 
-  it("imports a hex seed and prints its agent ID", async () => {
+  async function importSeed(text: string, home: string): Promise<Result> {
     const seedFile = join(home, "seed.hex");
-    await writeFile(seedFile, `${SEED}\n`);
-    const result = await ants(
-      ["key", "import", "--seed-file", seedFile, "--home", home, "--json"],
-      {
-        ANTS_PASSPHRASE: "pw",
-      },
-    );
+    await writeFile(seedFile, text);
+    const args = ["key", "import", "--seed-file", seedFile, "--home", home, "--json"];
+    return ants(args, { ANTS_PASSPHRASE: "pw" });
+  }
+
+  it("imports a hex seed and prints its agent ID", async ({ expect }) => {
+    const home = await freshHome();
+    const result = await importSeed(`${SEED}\n`, home);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ id: DID });
     const whoami = await ants(["whoami", "--home", home, "--json"], { ANTS_PASSPHRASE: "pw" });
     expect(JSON.parse(whoami.stdout).id).toBe(DID);
   });
 
-  it.each([
+  // The seed pattern is one regular expression: one wrong length and one extra line cover it.
+  it.for([
     ["too short", SEED.slice(2)],
-    ["not hex", `${SEED.slice(1)}g`],
     ["two lines", `${SEED}\n\n`],
-  ])("refuses a seed file that is %s with ERR_KEYSTORE_SEED_INVALID", async (_label, text) => {
-    const seedFile = join(home, "seed.hex");
-    await writeFile(seedFile, text);
-    const result = await ants(["key", "import", "--seed-file", seedFile, "--home", home], {
-      ANTS_PASSPHRASE: "pw",
-    });
-    expect(result.status).toBe(EXIT_CODES.ERR_KEYSTORE_SEED_INVALID);
-    expect(result.stderr).toContain("(ERR_KEYSTORE_SEED_INVALID)");
-  });
+  ])(
+    "refuses a seed file that is %s with ERR_KEYSTORE_SEED_INVALID",
+    async ([, text], { expect }) => {
+      const result = await importSeed(text!, await freshHome());
+      expect(result.status).toBe(EXIT_CODES.ERR_KEYSTORE_SEED_INVALID);
+      expect(JSON.parse(result.stdout).error.code).toBe("ERR_KEYSTORE_SEED_INVALID");
+    },
+  );
 });
 
-describe("usage", () => {
-  it.each([
-    ["--help"],
-    ["init", "--help"],
-    ["key", "--help"],
-    ["key", "import", "--help"],
-    ["whoami", "--help"],
-  ])("prints help for %s and exits 0", async (...args) => {
-    const result = await ants(args);
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: ants/);
-  });
+describe.concurrent("usage", () => {
+  it.for([["--help"], ["key", "import", "--help"]])(
+    "prints help for %s and exits 0",
+    async (args, { expect }) => {
+      const result = await antsBinary(args);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: ants/);
+    },
+  );
 
-  it("reports an unknown option as ERR_USAGE, as JSON when asked", async () => {
-    const result = await ants(["whoami", "--bogus", "--json"]);
+  it("reports an unknown option as ERR_USAGE, as JSON when asked", async ({ expect }) => {
+    const result = await antsBinary(["whoami", "--bogus", "--json"]);
     expect(result.status).toBe(EXIT_CODES.ERR_USAGE);
     expect(JSON.parse(result.stdout).error.code).toBe("ERR_USAGE");
   });
 
-  it("refuses a malformed insecure work factor with ERR_USAGE", async () => {
-    const result = await ants(["init", "--home", home], {
+  it("refuses a malformed insecure work factor with ERR_USAGE", async ({ expect }) => {
+    const result = await ants(["init", "--home", await freshHome()], {
       ANTS_PASSPHRASE: "pw",
       ANTS_INSECURE_SCRYPT_LOG2_FOR_TESTS: "lots",
     });
