@@ -13,6 +13,15 @@ export const LOGIN_TYP = "ants-login+jwt";
 export const SESSION_TYP = "ants-session+jwt";
 /** `typ` of a relay-signed access token for a resource server (RFC 9068 section 2.1). */
 export const ACCESS_TOKEN_TYP = "at+jwt";
+/** `typ` of a handle statement, signed by an agent's session key (docs/spec/handles.md 8.2). */
+export const HANDLE_STATEMENT_TYP = "ants-handle+jwt";
+/** `typ` of a relay-signed handle binding, the answer to a resolve (docs/spec/handles.md 8.3). */
+export const HANDLE_BINDING_TYP = "ants-handle-binding+jwt";
+
+/** `typ` of every key event: inception, rotation, guardian approval (docs/spec/key-events.md). */
+export const KEY_EVENT_TYP = "ants-kel+jwt";
+/** `typ` of an owner's recovery certificate (docs/spec/key-events.md 2.1). */
+export const OWNER_CERT_TYP = "ants-owner-cert+jwt";
 
 /** The token types this package signs and verifies. */
 export type TokenTyp =
@@ -22,7 +31,9 @@ export type TokenTyp =
   | typeof REGISTRATION_TYP
   | typeof LOGIN_TYP
   | typeof SESSION_TYP
-  | typeof ACCESS_TOKEN_TYP;
+  | typeof ACCESS_TOKEN_TYP
+  | typeof HANDLE_STATEMENT_TYP
+  | typeof HANDLE_BINDING_TYP;
 
 /** Largest delegation or approval accepted, in bytes of its compact form (spec 4.1). */
 export const MAX_DELEGATION_BYTES = 8192;
