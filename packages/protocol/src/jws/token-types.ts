@@ -33,7 +33,9 @@ export type TokenTyp =
   | typeof SESSION_TYP
   | typeof ACCESS_TOKEN_TYP
   | typeof HANDLE_STATEMENT_TYP
-  | typeof HANDLE_BINDING_TYP;
+  | typeof HANDLE_BINDING_TYP
+  | typeof KEY_EVENT_TYP
+  | typeof OWNER_CERT_TYP;
 
 /** Largest delegation or approval accepted, in bytes of its compact form (spec 4.1). */
 export const MAX_DELEGATION_BYTES = 8192;
