@@ -165,6 +165,27 @@ export { decodeBase64url, encodeBase64url } from "./encoding/base64url.ts";
 export { PROTOCOL_ERROR_CODES, type ProtocolErrorCode } from "./errors/error-codes.ts";
 export { isProtocolError, ProtocolError } from "./errors/protocol-error.ts";
 export {
+  HANDLE_BINDING_TTL_SECONDS,
+  type HandleBindingClaims,
+  MAX_HANDLE_BINDING_BYTES,
+  readHandleBindingClaims,
+  signHandleBinding,
+  type VerifyHandleBindingOptions,
+  verifyHandleBinding,
+} from "./handles/handle-binding.ts";
+export {
+  type HandleAction,
+  type HandleStatementClaims,
+  type HandleStatementInput,
+  MAX_HANDLE_STATEMENT_BYTES,
+  type ParsedHandleStatement,
+  parseHandleStatement,
+  readHandleStatementClaims,
+  signHandleStatement,
+  type VerifyHandleStatementOptions,
+  verifyHandleStatement,
+} from "./handles/handle-statement.ts";
+export {
   HANDLE_MAX_LENGTH,
   HANDLE_MIN_LENGTH,
   normalizeHandle,
@@ -211,6 +232,8 @@ export {
   ACCESS_TOKEN_TYP,
   APPROVAL_TYP,
   DELEGATION_TYP,
+  HANDLE_BINDING_TYP,
+  HANDLE_STATEMENT_TYP,
   INVOCATION_TYP,
   LOGIN_TYP,
   MAX_APPROVAL_BYTES,
