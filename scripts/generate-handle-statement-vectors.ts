@@ -15,6 +15,7 @@ import {
   LOGIN_TYP,
   signCompactJws,
   signHandleBinding,
+  type TokenTyp,
   tokenHash,
 } from "../packages/protocol/src/index.ts";
 
@@ -103,7 +104,7 @@ function statementCase(
 function signStatement(
   claims: object,
   signer = KEYS.holderSession.signer,
-  typ = HANDLE_STATEMENT_TYP,
+  typ: TokenTyp = HANDLE_STATEMENT_TYP,
 ) {
   return signCompactJws(typ, claims, signer);
 }
@@ -120,7 +121,8 @@ function statementCases() {
   const release = signStatement(statementClaims("release"));
   const [header, payload] = release.split(".");
   const tampered = `${header}.${encodeBase64url(Buffer.from(JSON.stringify({ ...statementClaims("release"), handle: "kevim" })))}.${release.split(".")[2]}`;
-  const { seed: _seed, ...claimWithoutSeed } = statementClaims("claim");
+  const claimWithoutSeed: Record<string, unknown> = statementClaims("claim");
+  delete claimWithoutSeed.seed;
   return [
     ...valid,
     statementCase(
