@@ -235,15 +235,68 @@ export {
   HANDLE_BINDING_TYP,
   HANDLE_STATEMENT_TYP,
   INVOCATION_TYP,
+  KEY_EVENT_TYP,
   LOGIN_TYP,
   MAX_APPROVAL_BYTES,
   MAX_DELEGATION_BYTES,
   MAX_INVOCATION_BYTES,
+  OWNER_CERT_TYP,
   REGISTRATION_TYP,
   SESSION_TYP,
   type TokenTyp,
 } from "./jws/token-types.ts";
 export { verifyJwsSignature } from "./jws/verify-jws-signature.ts";
+export {
+  type GuardianApprovalClaims,
+  type InceptionClaims,
+  type KeyEventClaims,
+  ROTATION_AUTHORITIES,
+  ROTATION_REASONS,
+  type RotationAuthority,
+  type RotationClaims,
+  type RotationReason,
+  readKeyEventClaims,
+} from "./key-events/key-event-claims.ts";
+export {
+  DEFAULT_RECOVERY_WINDOW_SECONDS,
+  MAX_GUARDIANS,
+  MAX_KEY_EVENT_BYTES,
+  MAX_KEY_EVENTS,
+  MAX_OWNER_CERT_BYTES,
+  MAX_RECOVERY_KEYS,
+  MAX_RECOVERY_WINDOW_SECONDS,
+} from "./key-events/key-event-limits.ts";
+export type {
+  KeyHistory,
+  KeyPeriod,
+  KeyRevocation,
+  VerifiedKeyEvent,
+} from "./key-events/key-history.ts";
+export { nextKeyDigest } from "./key-events/next-key-digest.ts";
+export {
+  type GuardianQuorum,
+  type OwnerCertificateClaims,
+  type OwnerCertificateInput,
+  readOwnerCertificateClaims,
+  signOwnerCertificate,
+  type VerifiedOwnerCertificate,
+  verifyOwnerCertificate,
+} from "./key-events/owner-certificate.ts";
+export { RANK_GUARDIANS, RANK_NEXT } from "./key-events/rotation-authority.ts";
+export {
+  type GuardianApprovalInput,
+  type InceptionInput,
+  type RotationInput,
+  signGuardianApproval,
+  signInception,
+  signRotation,
+} from "./key-events/sign-key-events.ts";
+export {
+  type KeyEventLog,
+  type KeyEventRecord,
+  type VerifyKeyEventLogOptions,
+  verifyKeyEventLog,
+} from "./key-events/verify-key-event-log.ts";
 export {
   assertValidPublicKey,
   createSigner,
