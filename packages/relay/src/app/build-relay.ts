@@ -1,8 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
-import type { Logger } from "pino";
-import { RelayError } from "../errors/relay-error.ts";
 import { registerErrorHandler } from "../http/error-handler.ts";
 import {
   DEFAULT_PRE_AUTH_FAILURES_PER_MINUTE,
@@ -17,20 +14,18 @@ import {
 import { registerMetrics } from "../http/metrics.ts";
 import { registerOpenApi } from "../http/openapi.ts";
 import "../http/request-context.ts";
-import { loadRelayIdentity, type RelayIdentity } from "../identity/relay-identity.ts";
+import type { RelayIdentity } from "../identity/relay-identity.ts";
+import type { RelayPolicy } from "../policy/relay-policy.ts";
 import { registerAgentRoutes } from "../routes/agent-routes.ts";
+import { registerApprovalRoutes } from "../routes/approval-routes.ts";
+import { registerAuthorizeRoutes } from "../routes/authorize-routes.ts";
 import { registerHealthRoutes } from "../routes/health-routes.ts";
 import { registerLoginRoutes } from "../routes/login-routes.ts";
 import { registerSessionRoutes } from "../routes/session-routes.ts";
 import { registerWellKnownRoutes } from "../routes/well-known-routes.ts";
 import { registerCommonSchemas } from "../schemas/common-schemas.ts";
-import { ChallengeBook } from "../sessions/challenge-book.ts";
-import { ReplayGuard } from "../sessions/replay-guard.ts";
-import { SessionRegistry } from "../sessions/session-registry.ts";
-import { MAX_SESSION_SECONDS } from "../sessions/session-token.ts";
 import type { RelayStore } from "../store/relay-store.ts";
-import { openSqliteStore, SQLITE_FILE_NAME } from "../store/sqlite/sqlite-store.ts";
-import { normalizePublicUrl, type RelayContext } from "./relay-context.ts";
+import { createContext } from "./create-context.ts";
 
 /** Options for {@link buildRelay}. */
 export interface RelayOptions {
@@ -58,10 +53,13 @@ export interface RelayOptions {
   sessionTtlSeconds?: number;
   /** Refusals before authentication allowed per client address per minute. Default 600. */
   preAuthFailuresPerMinute?: number;
+  /** Command policy file (`--policy`): minimum trust level per command prefix. */
+  policyFile?: string;
+  /** A command policy to use instead of a file. Default: every command at level 0. */
+  policy?: RelayPolicy;
+  /** Group commit of audit entries: longest wait in ms (default 2) and batch size (256). */
+  auditBatch?: { maxDelayMs?: number; maxBatch?: number };
 }
-
-/** RFC 9449 proofs are accepted 60 s either side of now, so a `jti` is kept for 120 s. */
-const PROOF_REPLAY_WINDOW_SECONDS = 120;
 /** How often expired sessions are dropped from memory. */
 const SESSION_SWEEP_MS = 60_000;
 
@@ -112,12 +110,12 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
 
   const context = await createContext(options, log, metrics);
   app.decorate("relay", context);
-  await context.sessions.load(context.now());
   const sweep = setInterval(() => context.sessions.sweep(context.now()), SESSION_SWEEP_MS);
   sweep.unref();
   app.addHook("onClose", async () => {
     closing = true;
     clearInterval(sweep);
+    await context.audit.close();
     await context.store.close();
   });
 
@@ -126,44 +124,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   registerAgentRoutes(app);
   registerLoginRoutes(app);
   registerSessionRoutes(app);
+  registerAuthorizeRoutes(app);
+  registerApprovalRoutes(app);
   return app;
-}
-
-async function createContext(
-  options: RelayOptions,
-  log: Logger,
-  metrics: RelayContext["metrics"],
-): Promise<RelayContext> {
-  const dataDir = options.dataDir;
-  if (dataDir === undefined && (options.store === undefined || options.identity === undefined)) {
-    throw new RelayError("ERR_CONFIG_INVALID", "data dir: required without a store and identity");
-  }
-  const identity =
-    options.identity ??
-    (await loadRelayIdentity({
-      dataDir: dataDir!,
-      passphraseFile: options.passphraseFile,
-      insecureWorkFactorLog2ForTests: options.insecureWorkFactorLog2ForTests,
-      log,
-    }));
-  const store = options.store ?? openSqliteStore(join(dataDir!, SQLITE_FILE_NAME));
-  const ttl = options.sessionTtlSeconds ?? MAX_SESSION_SECONDS;
-  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_SESSION_SECONDS) {
-    throw new RelayError(
-      "ERR_CONFIG_INVALID",
-      `session ttl: expected 1 to ${MAX_SESSION_SECONDS} s`,
-    );
-  }
-  return {
-    identity,
-    store,
-    metrics,
-    log,
-    now: options.now ?? (() => Math.floor(Date.now() / 1000)),
-    publicUrl: normalizePublicUrl(options.publicUrl ?? "http://127.0.0.1"),
-    challenges: new ChallengeBook(),
-    sessions: new SessionRegistry(store.sessions, identity.did),
-    dpopReplay: new ReplayGuard(PROOF_REPLAY_WINDOW_SECONDS),
-    sessionTtlSeconds: ttl,
-  };
 }

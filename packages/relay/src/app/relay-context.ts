@@ -1,7 +1,11 @@
+import type { LinkCache } from "@ants/protocol";
 import type { Logger } from "pino";
+import type { AuditSink } from "../audit/audit-sink.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import type { RelayMetrics } from "../http/metrics.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
+import type { RelayPolicy } from "../policy/relay-policy.ts";
+import type { RevocationSet } from "../revocation/revocation-set.ts";
 import type { ChallengeBook } from "../sessions/challenge-book.ts";
 import type { ReplayGuard } from "../sessions/replay-guard.ts";
 import type { SessionRegistry } from "../sessions/session-registry.ts";
@@ -28,6 +32,18 @@ export interface RelayContext {
   dpopReplay: ReplayGuard;
   /** Lifetime of new sessions, at most 900 s. */
   sessionTtlSeconds: number;
+  /** Revoked tokens, keys, sessions and issuer epochs, in memory. */
+  revocations: RevocationSet;
+  /** Verified delegations by token hash; flushed by revocations. */
+  linkCache: LinkCache;
+  /** Minimum trust level per command prefix. */
+  policy: RelayPolicy;
+  /** An agent's trust level (L0 to L4); every agent is L0 until the trust engine lands. */
+  trustLevelOf(agent: string): number;
+  /** Where decisions are written before they are answered. */
+  audit: AuditSink;
+  /** Accepted invocations, by actor and `jti`. */
+  invocationReplay: ReplayGuard;
 }
 
 declare module "fastify" {

@@ -162,6 +162,8 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_PENDING_EXPIRED: 410,
   ERR_APPROVER_NOT_LISTED: 403,
   ERR_APPROVAL_NOT_NEEDED: 409,
+  // the reason code of a `pending` decision; never an HTTP error of its own
+  ERR_APPROVAL_REQUIRED: 403,
   // access tokens at a resource server (RFC 9068)
   ERR_ACCESS_TOKEN_INVALID: 401,
   ERR_ACCESS_TOKEN_EXPIRED: 401,

@@ -137,6 +137,10 @@ export interface DecisionRepository {
   get(index: number): Promise<(DecisionRecord & { index: number }) | undefined>;
   /** Invocations decided at or after `since`, to rebuild replay protection at start. */
   listInvocationsSince(since: number): Promise<{ actor: string; jti: string; iat: number }[]>;
+  /** Each actor's latest entry (index and entry text), to resume per-agent chains at start. */
+  listHeads(): Promise<{ actor: string; index: number; entry: string }[]>;
+  /** The index the next appended entry gets: the number of entries. */
+  nextIndex(): Promise<number>;
 }
 
 /** Pending authorizations and their approvals. */

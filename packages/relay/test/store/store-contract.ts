@@ -145,6 +145,23 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(recent).toEqual([{ actor: "did:key:zA", jti: "j3", iat: NOW + 100 }]);
     });
 
+    it("finds each actor's latest decision and the next index", async () => {
+      expect(await store.decisions.nextIndex()).toBe(0);
+      expect(await store.decisions.listHeads()).toEqual([]);
+      const other = { ...decisionRecord("j3"), actor: "did:key:zB", entry: '{"b":1}' };
+      await store.decisions.append([
+        decisionRecord("j1"),
+        other,
+        { ...decisionRecord("j2"), entry: '{"a":2}' },
+      ]);
+      expect(await store.decisions.nextIndex()).toBe(3);
+      const heads = await store.decisions.listHeads();
+      expect(heads.sort((a, b) => a.index - b.index)).toEqual([
+        { actor: "did:key:zB", index: 1, entry: '{"b":1}' },
+        { actor: "did:key:zA", index: 2, entry: '{"a":2}' },
+      ]);
+    });
+
     it("keeps a pending authorization, counts each approver once, and decides it once", async () => {
       await store.pending.put(pendingRecord("h1"));
       expect(await store.pending.get("h1")).toEqual(pendingRecord("h1"));

@@ -23,6 +23,12 @@ export function createSqliteDecisions(db: Database): DecisionRepository {
   const recent = db.prepare(
     "SELECT actor, invocation_jti AS jti, invocation_iat AS iat FROM decisions WHERE at >= ?",
   );
+  const heads = db.prepare(
+    `SELECT d.actor AS actor, d.idx - 1 AS "index", d.entry AS entry FROM decisions d
+     JOIN (SELECT actor, MAX(idx) AS idx FROM decisions GROUP BY actor) h
+       ON h.actor = d.actor AND h.idx = d.idx`,
+  );
+  const count = db.prepare("SELECT COALESCE(MAX(idx), 0) AS n FROM decisions");
   const appendAll = db.transaction((entries: DecisionRecord[]): number[] =>
     entries.map(
       (entry) =>
@@ -38,5 +44,7 @@ export function createSqliteDecisions(db: Database): DecisionRepository {
     },
     listInvocationsSince: async (time) =>
       recent.all(time) as { actor: string; jti: string; iat: number }[],
+    listHeads: async () => heads.all() as { actor: string; index: number; entry: string }[],
+    nextIndex: async () => (count.get() as { n: number }).n,
   };
 }

@@ -80,6 +80,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (hash, approver)
   ) STRICT;
   `,
+  // Each agent's latest decision, for the per-agent chain of audit entries (prev).
+  `
+  CREATE INDEX decisions_by_actor ON decisions (actor, idx);
+  `,
 ];
 
 /**

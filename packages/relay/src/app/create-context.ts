@@ -1,0 +1,90 @@
+import { join } from "node:path";
+import { LinkCache } from "@ants/protocol";
+import type { Logger } from "pino";
+import { openGroupCommitSink } from "../audit/group-commit-sink.ts";
+import { RelayError } from "../errors/relay-error.ts";
+import { loadRelayIdentity } from "../identity/relay-identity.ts";
+import { loadRelayPolicy, OPEN_POLICY } from "../policy/relay-policy.ts";
+import { RevocationSet } from "../revocation/revocation-set.ts";
+import { ChallengeBook } from "../sessions/challenge-book.ts";
+import { ReplayGuard } from "../sessions/replay-guard.ts";
+import { SessionRegistry } from "../sessions/session-registry.ts";
+import { MAX_SESSION_SECONDS } from "../sessions/session-token.ts";
+import { openSqliteStore, SQLITE_FILE_NAME } from "../store/sqlite/sqlite-store.ts";
+import type { RelayOptions } from "./build-relay.ts";
+import { normalizePublicUrl, type RelayContext } from "./relay-context.ts";
+
+/** RFC 9449 proofs and invocations are accepted 60 s either side of now: keep a `jti` 120 s. */
+export const REPLAY_WINDOW_SECONDS = 120;
+/** Verified delegations kept in memory. */
+const LINK_CACHE_CAPACITY = 50_000;
+
+/**
+ * Opens everything a relay shares across requests: identity, store, sessions, revocations,
+ * policy, audit sink and replay windows, restoring what a restart must keep (live sessions,
+ * revocations, the invocations of the last replay window).
+ *
+ * @example
+ * const context = await createContext(options, log, metrics);
+ */
+export async function createContext(
+  options: RelayOptions,
+  log: Logger,
+  metrics: RelayContext["metrics"],
+): Promise<RelayContext> {
+  const dataDir = options.dataDir;
+  if (dataDir === undefined && (options.store === undefined || options.identity === undefined)) {
+    throw new RelayError("ERR_CONFIG_INVALID", "data dir: required without a store and identity");
+  }
+  const identity =
+    options.identity ??
+    (await loadRelayIdentity({
+      dataDir: dataDir!,
+      passphraseFile: options.passphraseFile,
+      insecureWorkFactorLog2ForTests: options.insecureWorkFactorLog2ForTests,
+      log,
+    }));
+  const store = options.store ?? openSqliteStore(join(dataDir!, SQLITE_FILE_NAME));
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const context: RelayContext = {
+    identity,
+    store,
+    metrics,
+    log,
+    now,
+    publicUrl: normalizePublicUrl(options.publicUrl ?? "http://127.0.0.1"),
+    challenges: new ChallengeBook(),
+    sessions: new SessionRegistry(store.sessions, identity.did),
+    dpopReplay: new ReplayGuard(REPLAY_WINDOW_SECONDS),
+    sessionTtlSeconds: sessionTtl(options),
+    revocations: await RevocationSet.load(store.revocations),
+    linkCache: new LinkCache({ capacity: LINK_CACHE_CAPACITY }),
+    policy:
+      options.policy ??
+      (options.policyFile ? await loadRelayPolicy(options.policyFile) : OPEN_POLICY),
+    trustLevelOf: () => 0,
+    audit: await openGroupCommitSink(store.decisions, options.auditBatch),
+    invocationReplay: new ReplayGuard(REPLAY_WINDOW_SECONDS),
+  };
+  // A revoked token or key must not stay verified in the cache (DESIGN.md section 5).
+  context.revocations.onApply((entry) => {
+    if (entry.kind === "token") context.linkCache.flush(entry.target);
+    else context.linkCache.flushAll();
+  });
+  await context.sessions.load(now());
+  for (const seen of await store.decisions.listInvocationsSince(now() - REPLAY_WINDOW_SECONDS)) {
+    context.invocationReplay.checkAndRemember(`${seen.actor}:${seen.jti}`, now());
+  }
+  return context;
+}
+
+function sessionTtl(options: RelayOptions): number {
+  const ttl = options.sessionTtlSeconds ?? MAX_SESSION_SECONDS;
+  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_SESSION_SECONDS) {
+    throw new RelayError(
+      "ERR_CONFIG_INVALID",
+      `session ttl: expected 1 to ${MAX_SESSION_SECONDS} s`,
+    );
+  }
+  return ttl;
+}
