@@ -23,6 +23,11 @@ export const KEY_EVENT_TYP = "ants-kel+jwt";
 /** `typ` of an owner's recovery certificate (docs/spec/key-events.md 2.1). */
 export const OWNER_CERT_TYP = "ants-owner-cert+jwt";
 
+/** `typ` of a revocation request, signed by the revoker's key (docs/spec/revocation.md 2). */
+export const REVOCATION_TYP = "ants-rev+jwt";
+/** `typ` of a relay-signed revocation snapshot (docs/spec/revocation.md 5). */
+export const REVOCATION_SNAPSHOT_TYP = "ants-rev-snapshot+jwt";
+
 /** The token types this package signs and verifies. */
 export type TokenTyp =
   | typeof DELEGATION_TYP
@@ -35,7 +40,9 @@ export type TokenTyp =
   | typeof HANDLE_STATEMENT_TYP
   | typeof HANDLE_BINDING_TYP
   | typeof KEY_EVENT_TYP
-  | typeof OWNER_CERT_TYP;
+  | typeof OWNER_CERT_TYP
+  | typeof REVOCATION_TYP
+  | typeof REVOCATION_SNAPSHOT_TYP;
 
 /** Largest delegation or approval accepted, in bytes of its compact form (spec 4.1). */
 export const MAX_DELEGATION_BYTES = 8192;

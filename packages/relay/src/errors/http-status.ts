@@ -176,6 +176,17 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_ACCESS_TOKEN_REPLAYED: 401,
   ERR_ACCESS_TOKEN_CMD_MISMATCH: 403,
   ERR_ACCESS_TOKEN_ARGS_MISMATCH: 403,
+  // revocation (docs/spec/revocation.md): a revoked session is an authentication failure
+  ERR_REVOKED_SESSION: 401,
+  ERR_REVOKED_HANDLE: 403,
+  ERR_REVOCATION_INVALID: 400,
+  ERR_REVOCATION_FORBIDDEN: 403,
+  ERR_REVOCATION_TARGET_UNKNOWN: 404,
+  ERR_REVOCATION_REPLAYED: 409,
+  // raised by followers of the feed, never by the relay itself
+  ERR_REVOCATION_SNAPSHOT_INVALID: 502,
+  ERR_REVOCATION_FEED_STALE: 503,
+  ERR_REVOCATION_FEED_GAP: 502,
 };
 
 /** A code missing from the table is still a refusal of the input, never a server fault. */
