@@ -149,6 +149,7 @@ export { type DelegationInput, signDelegation } from "./delegation/sign-delegati
 export {
   type KeyResolver,
   type RevocationCheck,
+  type RevocationHit,
   type RevocationKind,
   type RevocationQuery,
   resolveDidKey,

@@ -23,8 +23,16 @@ export interface RevocationQuery {
   readonly role: "delegation" | "invocation" | "approval";
 }
 
-/** Returns how a token is revoked, or false (or nothing) when it is not. */
-export type RevocationCheck = (query: RevocationQuery) => RevocationKind | false | null | undefined;
+/** A revocation found, with the sequence number of the log entry behind it (revocation.md 3). */
+export interface RevocationHit {
+  readonly kind: RevocationKind;
+  readonly seq: number;
+}
+
+/** Returns how a token is revoked (with its log entry when known), or false when it is not. */
+export type RevocationCheck = (
+  query: RevocationQuery,
+) => RevocationKind | RevocationHit | false | null | undefined;
 
 /** The verifier's knowledge, shared by chain, invocation and approval verification. */
 export interface VerificationHooks {
@@ -97,17 +105,22 @@ const REVOCATION_CODES = {
 
 /**
  * Asks the revocation predicate about a token and throws ERR_REVOKED_TOKEN, ERR_REVOKED_KEY or
- * ERR_REVOKED_EPOCH when it answers. An unknown answer is treated as revoked (fail closed).
+ * ERR_REVOKED_EPOCH when it answers, with the log entry's sequence number in the details when the
+ * predicate gives one. An unknown answer is treated as revoked (fail closed).
  *
  * @example
  * assertNotRevoked(isRevoked, { tokenHash, issuer, kid, seenAt, role: "delegation" });
  */
 export function assertNotRevoked(check: RevocationCheck | undefined, query: RevocationQuery): void {
   if (check === undefined) return;
-  const kind = check(query);
-  if (kind === false || kind === null || kind === undefined) return;
-  const code = REVOCATION_CODES[kind] ?? "ERR_REVOKED_TOKEN";
-  throw new ProtocolError(code, `${query.role}: revoked (${String(kind).slice(0, 16)})`, {
-    details: { tokenHash: query.tokenHash },
+  const found = check(query);
+  if (found === false || found === null || found === undefined) return;
+  const kind = typeof found === "object" ? found.kind : found;
+  const seq = typeof found === "object" && Number.isSafeInteger(found.seq) ? found.seq : undefined;
+  const code = Object.hasOwn(REVOCATION_CODES, kind) ? REVOCATION_CODES[kind] : "ERR_REVOKED_TOKEN";
+  const entry = seq === undefined ? "" : `, seq ${seq}`;
+  throw new ProtocolError(code, `${query.role}: revoked (${String(kind).slice(0, 16)}${entry})`, {
+    details:
+      seq === undefined ? { tokenHash: query.tokenHash } : { tokenHash: query.tokenHash, seq },
   });
 }
