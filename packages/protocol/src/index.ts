@@ -243,6 +243,8 @@ export {
   MAX_INVOCATION_BYTES,
   OWNER_CERT_TYP,
   REGISTRATION_TYP,
+  REVOCATION_SNAPSHOT_TYP,
+  REVOCATION_TYP,
   SESSION_TYP,
   type TokenTyp,
 } from "./jws/token-types.ts";
@@ -343,6 +345,35 @@ export {
   solvePuzzle,
 } from "./proof-of-work/solve-puzzle.ts";
 export { type VerifySolutionOptions, verifySolution } from "./proof-of-work/verify-solution.ts";
+export {
+  MAX_REVOCATION_REASON_LENGTH,
+  REVOCATION_KINDS,
+  type RevocationLogKind,
+  type RevocationRequestClaims,
+  readRevocationClaims,
+  readTarget as readRevocationTarget,
+} from "./revocation/revocation-claims.ts";
+export {
+  MAX_REVOCATION_REQUEST_BYTES,
+  type ParsedRevocationRequest,
+  parseRevocationRequest,
+  type RevocationRequestInput,
+  signRevocationRequest,
+  type VerifyRevocationRequestOptions,
+  verifyRevocationRequest,
+} from "./revocation/revocation-request.ts";
+export {
+  type RevocationSnapshot,
+  signRevocationSnapshot,
+  type VerifySnapshotOptions,
+  verifyRevocationSnapshot,
+} from "./revocation/revocation-snapshot.ts";
+export {
+  type RevocationEntry,
+  RevocationState,
+  type RevocationStateItem,
+  stateItemOf,
+} from "./revocation/revocation-state.ts";
 export {
   accessTokenHash,
   DPOP_TYP,
