@@ -26,17 +26,15 @@ function key(name: string): Ed25519Signer {
   return createSigner(new Uint8Array(createHash("sha256").update(`client-kel/${name}`).digest()));
 }
 
-const [agent, next, hot, next2, owner, g1, g2, g3, thief] = [
-  "agent",
-  "next",
-  "hot",
-  "next-2",
-  "owner",
-  "g1",
-  "g2",
-  "g3",
-  "thief",
-].map(key) as Ed25519Signer[];
+const agent = key("agent");
+const next = key("next");
+const hot = key("hot");
+const next2 = key("next-2");
+const owner = key("owner");
+const g1 = key("g1");
+const g2 = key("g2");
+const g3 = key("g3");
+const thief = key("thief");
 const did = (signer: Ed25519Signer) => didFromPublicKey(signer.publicKey);
 
 const certificate = signOwnerCertificate(
