@@ -1,3 +1,10 @@
+export {
+  Agent,
+  type AgentOptions,
+  type DelegateInput,
+  type InvokeInput,
+} from "./agent/agent.ts";
+export { type AgentSession, type StoredSession, sessionFromStored } from "./agent/session-keys.ts";
 export { ClientError, isClientError, withClientErrors } from "./errors/client-error.ts";
 export {
   CLIENT_ERROR_CODES,
@@ -34,3 +41,35 @@ export {
 } from "./keystore/keystore-file.ts";
 export { type ResolvePassphraseOptions, resolvePassphrase } from "./keystore/passphrase.ts";
 export { promptHidden } from "./keystore/tty-prompt.ts";
+export {
+  RelayClient,
+  type RelayClientOptions,
+  type SessionCredentials,
+} from "./relay/relay-client.ts";
+export type {
+  AgentRecord,
+  ApprovalResult,
+  ApprovalStatus,
+  Challenge,
+  Decision,
+  RelayInfo,
+  SessionGrant,
+  SessionSummary,
+} from "./relay/relay-types.ts";
+export {
+  AccessGuard,
+  type AccessGuardOptions,
+  type GuardedRequest,
+} from "./resource/access-guard.ts";
+export {
+  accessProblem,
+  expressAccess,
+  fastifyAccess,
+  type RouteAccess,
+} from "./resource/access-middleware.ts";
+export { callResource } from "./resource/call-resource.ts";
+export {
+  type AccessTokenClaims,
+  type VerifyAccessTokenOptions,
+  verifyAccessToken,
+} from "./resource/verify-access-token.ts";

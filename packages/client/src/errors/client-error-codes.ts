@@ -8,6 +8,9 @@ export const CLIENT_ONLY_ERROR_CODES = [
   "ERR_IO",
   "ERR_PASSPHRASE_FILE_UNREADABLE",
   "ERR_PASSPHRASE_MISMATCH",
+  // talking to a relay
+  "ERR_RELAY_UNREACHABLE",
+  "ERR_RELAY_RESPONSE_INVALID",
 ] as const;
 
 /**

@@ -1,0 +1,73 @@
+/** `GET /.well-known/ants-relay` (docs/spec/sessions.md section 1). */
+export interface RelayInfo {
+  did: string;
+  origin: string;
+  keys: { kty: string; crv: string; x: string; kid: string; alg: string; use: string }[];
+  endpoints: Record<string, string>;
+  logOrigin: string;
+}
+
+/** A registered agent's public record. */
+export interface AgentRecord {
+  id: string;
+  publicKeyJwk: { kty: string; crv: string; x: string; kid: string };
+  instances: number;
+  owner: string | null;
+  registeredAt: number;
+}
+
+/** `POST /v1/sessions/challenge`. */
+export interface Challenge {
+  nonce: string;
+  expiresAt: number;
+  relay: string;
+  origin: string;
+}
+
+/** `POST /v1/sessions`. */
+export interface SessionGrant {
+  session: string;
+  sessionId: string;
+  expiresAt: number;
+  instance: string;
+}
+
+/** One approval requirement of a pending decision. */
+export interface ApprovalStatus {
+  k: number;
+  of: string[];
+  approvedBy: string[];
+}
+
+/** A decision (docs/spec/authorize.md 1.2). */
+export interface Decision {
+  decision: "allow" | "pending" | "deny";
+  invocationHash: string;
+  auditIndex: number;
+  actor: string;
+  principal: string;
+  command: string;
+  reason?: string;
+  detail?: string;
+  accessToken?: string;
+  accessTokenExpiresAt?: number;
+  resource?: string;
+  approvals?: ApprovalStatus[];
+  expiresAt?: number;
+}
+
+/** `POST /v1/approvals`. */
+export interface ApprovalResult {
+  invocationHash: string;
+  approvedBy: string[];
+  satisfied: boolean;
+}
+
+/** One live session in `GET /v1/agents/{id}/sessions`. */
+export interface SessionSummary {
+  id: string;
+  instance: string;
+  issuedAt: number;
+  expiresAt: number;
+  current: boolean;
+}
