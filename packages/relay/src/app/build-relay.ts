@@ -14,11 +14,13 @@ import {
 import { registerMetrics } from "../http/metrics.ts";
 import { registerOpenApi } from "../http/openapi.ts";
 import "../http/request-context.ts";
+import type { HandleOptions } from "../handles/handle-policy.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
 import type { RelayPolicy } from "../policy/relay-policy.ts";
 import { registerAgentRoutes } from "../routes/agent-routes.ts";
 import { registerApprovalRoutes } from "../routes/approval-routes.ts";
 import { registerAuthorizeRoutes } from "../routes/authorize-routes.ts";
+import { registerHandleRoutes } from "../routes/handle-routes.ts";
 import { registerHealthRoutes } from "../routes/health-routes.ts";
 import { registerLoginRoutes } from "../routes/login-routes.ts";
 import { registerSessionRoutes } from "../routes/session-routes.ts";
@@ -59,6 +61,8 @@ export interface RelayOptions {
   policy?: RelayPolicy;
   /** Group commit of audit entries: longest wait in ms (default 2) and batch size (256). */
   auditBatch?: { maxDelayMs?: number; maxBatch?: number };
+  /** Handle registry settings: reserved names, operators, limits and periods. */
+  handles?: HandleOptions;
 }
 /** How often expired sessions are dropped from memory. */
 const SESSION_SWEEP_MS = 60_000;
@@ -116,6 +120,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
     closing = true;
     clearInterval(sweep);
     await context.audit.close();
+    await context.handles.close();
     await context.store.close();
   });
 
@@ -126,5 +131,6 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   registerSessionRoutes(app);
   registerAuthorizeRoutes(app);
   registerApprovalRoutes(app);
+  registerHandleRoutes(app);
   return app;
 }

@@ -3,6 +3,8 @@ import { LinkCache } from "@ants/protocol";
 import type { Logger } from "pino";
 import { openGroupCommitSink } from "../audit/group-commit-sink.ts";
 import { RelayError } from "../errors/relay-error.ts";
+import { resolveHandlePolicy } from "../handles/handle-policy.ts";
+import { HandleRegistry } from "../handles/handle-registry.ts";
 import { loadRelayIdentity } from "../identity/relay-identity.ts";
 import { loadRelayPolicy, OPEN_POLICY } from "../policy/relay-policy.ts";
 import { RevocationSet } from "../revocation/revocation-set.ts";
@@ -65,6 +67,12 @@ export async function createContext(
     trustLevelOf: () => 0,
     audit: await openGroupCommitSink(store.decisions, options.auditBatch),
     invocationReplay: new ReplayGuard(REPLAY_WINDOW_SECONDS),
+    handles: await HandleRegistry.open({
+      store,
+      policy: resolveHandlePolicy(options.handles),
+      now,
+      log: log.child({ component: "handles" }),
+    }),
   };
   // A revoked token or key must not stay verified in the cache (DESIGN.md section 5).
   context.revocations.onApply((entry) => {

@@ -2,6 +2,7 @@ import type { LinkCache } from "@ants/protocol";
 import type { Logger } from "pino";
 import type { AuditSink } from "../audit/audit-sink.ts";
 import { RelayError } from "../errors/relay-error.ts";
+import type { HandleRegistry } from "../handles/handle-registry.ts";
 import type { RelayMetrics } from "../http/metrics.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
 import type { RelayPolicy } from "../policy/relay-policy.ts";
@@ -44,6 +45,8 @@ export interface RelayContext {
   audit: AuditSink;
   /** Accepted invocations, by actor and `jti`. */
   invocationReplay: ReplayGuard;
+  /** Handles: names, holders, lifecycle and holder activity (docs/spec/handles.md 8). */
+  handles: HandleRegistry;
 }
 
 declare module "fastify" {

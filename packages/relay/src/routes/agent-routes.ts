@@ -5,7 +5,7 @@ import { compactJwsSchema, didSchema, errorResponses } from "../schemas/common-s
 
 const agentSchema = {
   type: "object",
-  required: ["id", "publicKeyJwk", "instances", "owner", "registeredAt"],
+  required: ["id", "publicKeyJwk", "instances", "owner", "registeredAt", "handles"],
   additionalProperties: false,
   properties: {
     id: didSchema,
@@ -23,6 +23,11 @@ const agentSchema = {
     instances: { type: "integer" },
     owner: { anyOf: [didSchema, { type: "null" }] },
     registeredAt: { type: "integer" },
+    handles: {
+      type: "array",
+      items: { type: "string" },
+      description: "the handles the agent holds on this relay (docs/spec/handles.md 8)",
+    },
   },
 } as const;
 
@@ -69,7 +74,7 @@ export function registerAgentRoutes(app: FastifyInstance): void {
         throw new RelayError("ERR_AGENT_EXISTS", "agent: already registered");
       }
       request.log.info({ agent: record.id }, "agent registered");
-      return reply.code(201).send(describeAgent(record, claims.publicKey));
+      return reply.code(201).send(describeAgent(record, claims.publicKey, []));
     },
   );
 
@@ -92,7 +97,8 @@ export function registerAgentRoutes(app: FastifyInstance): void {
       const record = await app.relay.store.agents.get(request.params.id);
       if (record === undefined)
         throw new RelayError("ERR_AGENT_NOT_FOUND", "agent: not registered");
-      return describeAgent(record, Buffer.from(record.publicKey, "base64url"));
+      const handles = await app.relay.handles.handlesOf(record.id);
+      return describeAgent(record, Buffer.from(record.publicKey, "base64url"), handles);
     },
   );
 }
@@ -100,6 +106,7 @@ export function registerAgentRoutes(app: FastifyInstance): void {
 function describeAgent(
   record: { id: string; owner: string | null; instances: number; registeredAt: number },
   publicKey: Uint8Array,
+  handles: string[],
 ) {
   return {
     id: record.id,
@@ -107,5 +114,6 @@ function describeAgent(
     instances: record.instances,
     owner: record.owner,
     registeredAt: record.registeredAt,
+    handles,
   };
 }

@@ -1,3 +1,5 @@
+import type { HandleRepository } from "./handle-repository.ts";
+
 /**
  * The relay's one repository interface. Every method returns a Promise even where the embedded
  * SQLite store answers synchronously, so a PostgreSQL store (DESIGN.md section 11) can implement
@@ -10,6 +12,7 @@ export interface RelayStore {
   readonly revocations: RevocationRepository;
   readonly decisions: DecisionRepository;
   readonly pending: PendingRepository;
+  readonly handles: HandleRepository;
   /** Flushes what is queued and closes the store; later calls fail with ERR_STORE_FAILED. */
   close(): Promise<void>;
 }

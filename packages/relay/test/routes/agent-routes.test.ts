@@ -93,6 +93,7 @@ describe("GET /v1/agents/{id}", () => {
     const answer = await send(target, "GET", `/v1/agents/${agent.did}`);
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.body).sort()).toEqual([
+      "handles",
       "id",
       "instances",
       "owner",

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { RelayError } from "../../errors/relay-error.ts";
+import { HANDLES_MIGRATION } from "./sqlite-handles.ts";
 
 /**
  * Schema migrations, applied in order, each once, in one transaction. The applied version is
@@ -84,6 +85,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX decisions_by_actor ON decisions (actor, idx);
   `,
+  // Handles: names, lifecycle events, spent seeds, holder activity, challenge secret.
+  HANDLES_MIGRATION,
 ];
 
 /**

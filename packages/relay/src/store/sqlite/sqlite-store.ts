@@ -5,6 +5,7 @@ import { RelayError } from "../../errors/relay-error.ts";
 import type { RelayStore } from "../relay-store.ts";
 import { createSqliteAgents } from "./sqlite-agents.ts";
 import { createSqliteDecisions } from "./sqlite-decisions.ts";
+import { createSqliteHandles } from "./sqlite-handles.ts";
 import { migrateSqlite } from "./sqlite-migrations.ts";
 import { createSqlitePending } from "./sqlite-pending.ts";
 import { createSqliteRevocations } from "./sqlite-revocations.ts";
@@ -43,6 +44,7 @@ export function openSqliteStore(path: string): RelayStore {
     revocations: createSqliteRevocations(db),
     decisions: createSqliteDecisions(db),
     pending: createSqlitePending(db),
+    handles: createSqliteHandles(db),
     close: async () => {
       if (db.open) db.close();
     },
