@@ -1,3 +1,4 @@
+import type { AuditLogStore } from "../audit-log/audit-log-store.ts";
 import type { HandleRepository } from "./handle-repository.ts";
 
 /**
@@ -12,6 +13,8 @@ export interface RelayStore {
   readonly revocations: RevocationRepository;
   readonly decisions: DecisionRepository;
   readonly pending: PendingRepository;
+  /** The audit log's tables: entries, tiles, chain heads, checkpoint, search index. */
+  readonly log: AuditLogStore;
   readonly handles: HandleRepository;
   /** Flushes what is queued and closes the store; later calls fail with ERR_STORE_FAILED. */
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { AUDIT_LOG_MIGRATION } from "../../audit-log/log-migration.ts";
 import { RelayError } from "../../errors/relay-error.ts";
 import { HANDLES_MIGRATION } from "./sqlite-handles.ts";
 
@@ -87,6 +88,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `,
   // Handles: names, lifecycle events, spent seeds, holder activity, challenge secret.
   HANDLES_MIGRATION,
+  // The audit log: entry bundles, hash tiles, chain heads, last checkpoint, search index.
+  AUDIT_LOG_MIGRATION,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { createSqliteLogStore } from "../../audit-log/sqlite-log-store.ts";
 import { RelayError } from "../../errors/relay-error.ts";
 import type { RelayStore } from "../relay-store.ts";
 import { createSqliteAgents } from "./sqlite-agents.ts";
@@ -44,6 +45,7 @@ export function openSqliteStore(path: string): RelayStore {
     revocations: createSqliteRevocations(db),
     decisions: createSqliteDecisions(db),
     pending: createSqlitePending(db),
+    log: createSqliteLogStore(db),
     handles: createSqliteHandles(db),
     close: async () => {
       if (db.open) db.close();

@@ -1,0 +1,248 @@
+import {
+  buildEventEntry,
+  type DecisionEntry,
+  decodeLogEntry,
+  type Ed25519Signer,
+  type EventEntryInput,
+  entryAgent,
+  formatVerifierKey,
+  frontierNodes,
+  leafHash,
+  MerkleFrontier,
+  readHashes,
+  TILE_WIDTH,
+  tilesForNodes,
+} from "@ants/protocol";
+import type { Logger } from "pino";
+import type { AuditLogStore, LogHead, StoredLogState } from "./audit-log-store.ts";
+import { resolveInstructor } from "./instructor.ts";
+import { type CheckpointerOptions, LogCheckpointer } from "./log-checkpointer.ts";
+import { LogReads } from "./log-reads.ts";
+import {
+  type AppendedEntry,
+  LogSequencer,
+  type SequencerOptions,
+  type SequencerState,
+} from "./log-sequencer.ts";
+import { LogTreeReader, leafHashesOf } from "./log-tree-reader.ts";
+import { TileEdge } from "./tile-edge.ts";
+
+/**
+ * A decision to log, as the authorize route builds it (the AuditSink contract): the entry without
+ * `prev`, which the log links into the actor's chain itself.
+ */
+export interface DecisionAppend {
+  readonly entry: Omit<DecisionEntry, "prev">;
+  /**
+   * Who the invocation is addressed to: the resource the access token is for. When it is an
+   * agent's DID, a later invocation by that agent whose `cause` names this one records this
+   * actor as its instructor.
+   */
+  readonly resource?: string | null;
+}
+
+/** An event to log (registration, login, revocation, approval, key, handle, trust, ...). */
+export type EventAppend = Omit<EventEntryInput, "relay" | "time" | "prev"> & {
+  readonly time?: number;
+};
+
+/** Settings of {@link AuditLog.open}. */
+export interface AuditLogOptions extends SequencerOptions {
+  readonly store: AuditLogStore;
+  /** The relay's DID, written into every entry. */
+  readonly relay: string;
+  /** The relay's identity key, which signs checkpoints. */
+  readonly signer: Ed25519Signer;
+  /** The log origin (checkpoint origin line and note key name); read at every signature. */
+  readonly origin: () => string;
+  readonly now: () => number;
+  /** How often a new checkpoint is signed when the tree grew, in ms; at most 1000. Default 250. */
+  readonly checkpointIntervalMs?: number;
+  readonly log?: Logger;
+}
+
+/**
+ * The relay's audit log (DESIGN.md section 10): sequencing by group commit, the RFC 6962 tree
+ * kept as C2SP tiles, per-agent chains, signed checkpoints that never fork, and the reads the
+ * log routes serve. Opening restores the frontier from stored tiles and the agents' heads from
+ * their table, without scanning entries.
+ *
+ * @example
+ * const audit = await AuditLog.open({ store, relay: did, signer, origin: () => o, now });
+ * const { index } = await audit.appendEvent({ event: "identity", action: "registered",
+ *   subject: agent, actor: agent });
+ */
+export class AuditLog {
+  readonly reads: LogReads;
+  readonly #options: AuditLogOptions;
+  readonly #sequencer: LogSequencer;
+  readonly #checkpointer: LogCheckpointer;
+  readonly #timer: NodeJS.Timeout;
+
+  private constructor(
+    options: AuditLogOptions,
+    sequencer: LogSequencer,
+    checkpointer: LogCheckpointer,
+    reads: LogReads,
+  ) {
+    this.#options = options;
+    this.#sequencer = sequencer;
+    this.#checkpointer = checkpointer;
+    this.reads = reads;
+    const interval = Math.min(1000, options.checkpointIntervalMs ?? 250);
+    this.#timer = setInterval(() => void this.#checkpoint(), interval);
+    this.#timer.unref();
+  }
+
+  /** Restores the log from its store and starts signing checkpoints. */
+  static async open(options: AuditLogOptions): Promise<AuditLog> {
+    const state = await options.store.loadState();
+    const leafEdge = state.size - (state.size % TILE_WIDTH);
+    const leaves = await leafHashesOf(options.store, leafEdge, state.size);
+    const edge = TileEdge.restore([
+      ...(leaves.length > 0 ? [{ level: 0, index: leafEdge / TILE_WIDTH, hashes: leaves }] : []),
+      ...state.edgeTiles,
+    ]);
+    const tree = { size: state.size, edgeTile: (level: number) => edge.tile(level) };
+    const restoreReader = new LogTreeReader(options.store, tree);
+    const nodes = frontierNodes(state.size);
+    const hashes = readHashes(
+      nodes,
+      await restoreReader.readerFor(tilesForNodes(nodes, state.size), state.size),
+    );
+    const sequencer = new LogSequencer(
+      options.store,
+      {
+        frontier: MerkleFrontier.restore(state.size, hashes),
+        edge,
+        ...(await replayHeads(options.store, state)),
+      },
+      options,
+    );
+    const committed = {
+      get size() {
+        return sequencer.size;
+      },
+      edgeTile: (level: number) => sequencer.state.edge.tile(level),
+    };
+    const reader = new LogTreeReader(options.store, committed);
+    const checkpointer = await LogCheckpointer.start(
+      checkpointerOptions(options, sequencer, reader),
+      state.checkpoint,
+    );
+    return new AuditLog(
+      options,
+      sequencer,
+      checkpointer,
+      new LogReads(options.store, reader, sequencer, checkpointer),
+    );
+  }
+
+  /** Entries durably written. */
+  get size(): number {
+    return this.#sequencer.size;
+  }
+
+  /** The verifier key string of the checkpoint signatures (C2SP signed-note). */
+  verifierKey(): string {
+    return formatVerifierKey(this.#options.origin(), this.#options.signer.publicKey);
+  }
+
+  /**
+   * Logs a decision (the AuditSink contract); resolves once it is durable, with its index and
+   * leaf hash. The log sets `instructor` by the rule of docs/spec/audit-log.md 2.3, whatever the
+   * caller put there.
+   */
+  async append(decision: DecisionAppend): Promise<AppendedEntry> {
+    const base = decision.entry;
+    const instructor = await resolveInstructor(
+      this.#options.store,
+      base.invocation.payload.cause,
+      base.actor,
+    );
+    const resource = decision.resource;
+    return this.#sequencer.append({
+      agent: base.actor,
+      build: (prev, minTime) => ({ ...base, time: Math.max(base.time, minTime), instructor, prev }),
+      facts: {
+        principal: base.principal,
+        cmd: base.cmd,
+        invocation: base.invocation.hash,
+        addressee: typeof resource === "string" && resource.startsWith("did:") ? resource : null,
+      },
+    });
+  }
+
+  /** Logs an event about `subject`; resolves once it is durable. */
+  async appendEvent(input: EventAppend): Promise<AppendedEntry> {
+    const base = buildEventEntry({
+      ...input,
+      relay: this.#options.relay,
+      time: input.time ?? this.#options.now(),
+    });
+    return this.#sequencer.append({
+      agent: base.subject,
+      build: (prev, minTime) => ({ ...base, time: Math.max(base.time, minTime), prev }),
+      facts: { principal: null, cmd: null, invocation: null, addressee: null },
+    });
+  }
+
+  /** Signs a checkpoint now if the tree grew (the timer does this every interval). */
+  async checkpointNow(): Promise<void> {
+    await this.#checkpointer.signIfGrown();
+  }
+
+  /** Writes what is queued, signs a last checkpoint, and stops. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#sequencer.close();
+    await this.#checkpoint();
+    this.#checkpointer.close();
+  }
+
+  async #checkpoint(): Promise<void> {
+    try {
+      await this.#checkpointer.signIfGrown();
+    } catch (error) {
+      this.#options.log?.error({ err: error }, "audit log: checkpoint refused");
+    }
+  }
+}
+
+/**
+ * The agents' heads as of the last entry: the stored heads (exact up to `headsAt`) with the
+ * entries written since replayed over them, and the last entry's time.
+ */
+async function replayHeads(
+  store: AuditLogStore,
+  state: StoredLogState,
+): Promise<Pick<SequencerState, "heads" | "dirtyHeads" | "headsAt" | "lastTime">> {
+  const heads = new Map(state.heads.map((head) => [head.agent, head]));
+  const dirtyHeads = new Map<string, LogHead>();
+  let lastTime = 0;
+  const from = Math.max(0, Math.min(state.headsAt, state.size - 1));
+  const entries = await store.readEntries(from, state.size);
+  entries.forEach((bytes, i) => {
+    const entry = decodeLogEntry(bytes);
+    lastTime = entry.time;
+    if (from + i < state.headsAt) return;
+    const head = { agent: entryAgent(entry), index: from + i, leafHash: leafHash(bytes) };
+    heads.set(head.agent, head);
+    dirtyHeads.set(head.agent, head);
+  });
+  return { heads, dirtyHeads, headsAt: state.headsAt, lastTime };
+}
+
+function checkpointerOptions(
+  options: AuditLogOptions,
+  sequencer: LogSequencer,
+  reader: LogTreeReader,
+): CheckpointerOptions {
+  return {
+    store: options.store,
+    reader,
+    tree: () => ({ size: sequencer.size, root: sequencer.state.frontier.root() }),
+    signer: options.signer,
+    origin: options.origin,
+  };
+}
