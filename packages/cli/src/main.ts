@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerKey } from "./commands/key.ts";
+import { registerKeylog } from "./commands/keylog.ts";
+import { registerOwner } from "./commands/owner.ts";
 import { registerRelayStart } from "./commands/relay-start.ts";
 import { registerWhoami } from "./commands/whoami.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
     .showHelpAfterError(false);
   registerInit(program);
   registerKey(program);
+  registerKeylog(program);
+  registerOwner(program);
   registerRelayStart(program);
   registerWhoami(program);
   quietCommanderErrors(program);

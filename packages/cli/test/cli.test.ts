@@ -1,90 +1,11 @@
-import { execFile } from "node:child_process";
-import { copyFile, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { publicKeyFromDid, publicKeyToJwk } from "@ants/protocol";
 import { beforeAll, describe, it } from "vitest";
 import { EXIT_CODES } from "../src/exit-codes.ts";
-import { main } from "../src/main.ts";
+import { ants, antsBinary, freshHome, type Result } from "./support/run-cli.ts";
 
-// A start of the real binary costs about a second of CPU (tsx loading the workspace), so the
-// cases that need a process of their own (exit status, no terminal, no stack trace, help) run
-// the binary concurrently, and the rest call the same `main` the binary calls, in this process,
-// one at a time. Every case gets a fresh HOME; cases that only read an identity share one.
-
-const BIN = join(import.meta.dirname, "..", "bin", "ants.js");
-const run = promisify(execFile);
-const ENV_NAMES = ["HOME", "ANTS_HOME", "ANTS_PASSPHRASE", "ANTS_PASSPHRASE_FILE"] as const;
-
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function testEnv(env: Record<string, string>): Promise<Record<string, string>> {
-  return { HOME: await freshHome(), ANTS_INSECURE_SCRYPT_LOG2_FOR_TESTS: "4", ...env };
-}
-
-/** Runs the real binary with a cheap scrypt work factor and no terminal on stdin. */
-async function antsBinary(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const fullEnv = { PATH: process.env.PATH ?? "", ...(await testEnv(env)) };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: fullEnv });
-    return { status: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { status: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-let turn: Promise<unknown> = Promise.resolve();
-
-/**
- * Runs `main` as the binary would, with `env` in place of the environment and its output
- * captured. Calls are queued, since the environment and the output streams are process-wide.
- */
-function ants(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const next = turn.then(async () => runMain(args, await testEnv(env)));
-  turn = next.catch(() => undefined);
-  return next;
-}
-
-function capture(append: (chunk: string) => void): typeof process.stdout.write {
-  return ((chunk: string | Uint8Array) => {
-    append(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-}
-
-async function runMain(args: string[], env: Record<string, string>): Promise<Result> {
-  const saved = { ...process.env };
-  for (const name of ENV_NAMES) delete process.env[name];
-  Object.assign(process.env, env);
-  const out = { stdout: "", stderr: "" };
-  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
-  process.stdout.write = capture((chunk) => {
-    out.stdout += chunk;
-  });
-  process.stderr.write = capture((chunk) => {
-    out.stderr += chunk;
-  });
-  try {
-    return { status: await main(args), ...out };
-  } finally {
-    process.stdout.write = writes.stdout;
-    process.stderr.write = writes.stderr;
-    for (const name of Object.keys(process.env)) {
-      if (!Object.hasOwn(saved, name)) delete process.env[name];
-    }
-    Object.assign(process.env, saved);
-  }
-}
-
-function freshHome(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "ants-cli-"));
-}
+// Cases that only read an identity share one.
 
 /** A fresh home holding a copy of the shared identity, for cases that change or replace it. */
 async function copyOfShared(): Promise<string> {
@@ -125,7 +46,7 @@ describe.concurrent("ants init", () => {
     expect(JSON.parse(again.stdout).error.code).toBe("ERR_KEYSTORE_EXISTS");
   });
 
-  it('replaces it with --force, uses ANTS_HOME and prints {"id"} with --json', async ({
+  it("replaces it with --force, uses ANTS_HOME and prints {id, keyEventLog} with --json", async ({
     expect,
   }) => {
     const home = await copyOfShared();
@@ -135,7 +56,7 @@ describe.concurrent("ants init", () => {
     });
     expect(forced.status).toBe(0);
     const output = JSON.parse(forced.stdout);
-    expect(Object.keys(output)).toEqual(["id"]);
+    expect(Object.keys(output)).toEqual(["id", "keyEventLog"]);
     expect(output.id).not.toBe(shared.id);
   });
 
