@@ -1,5 +1,5 @@
 import { ProtocolError } from "../errors/protocol-error.ts";
-import { parseCompactJws } from "../jws/compact-jws.ts";
+import { exceedsBytes, parseCompactJws } from "../jws/compact-jws.ts";
 import { tokenHash } from "../jws/token-hash.ts";
 import { DELEGATION_TYP, MAX_DELEGATION_BYTES } from "../jws/token-types.ts";
 import { verifyJwsSignature } from "../jws/verify-jws-signature.ts";
@@ -44,7 +44,7 @@ export function checkChainShape(delegations: unknown): asserts delegations is re
     if (typeof token !== "string") {
       throw new ProtocolError("ERR_JWS_MALFORMED", "delegations: expected strings");
     }
-    if (token.length > MAX_DELEGATION_BYTES || Buffer.byteLength(token) > MAX_DELEGATION_BYTES) {
+    if (exceedsBytes(token, MAX_DELEGATION_BYTES)) {
       throw new ProtocolError(
         "ERR_TOKEN_TOO_LARGE",
         `delegation: larger than ${MAX_DELEGATION_BYTES} bytes`,

@@ -42,11 +42,15 @@ export function parseStrictJson(text: string, options: StrictJsonOptions = {}): 
  * parseStrictJsonBytes(new TextEncoder().encode('{"a":1}')); // { a: 1 }
  */
 export function parseStrictJsonBytes(bytes: Uint8Array, options: StrictJsonOptions = {}) {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new ProtocolError("ERR_JSON_INVALID", `${options.field ?? "json"}: invalid utf-8`);
+  // Node's decoder is fast but replaces invalid sequences with U+FFFD; only text holding
+  // U+FFFD needs the strict decoder to tell a real U+FFFD from a replaced error.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (text.includes("\ufffd")) {
+    try {
+      utf8.decode(bytes);
+    } catch {
+      throw new ProtocolError("ERR_JSON_INVALID", `${options.field ?? "json"}: invalid utf-8`);
+    }
   }
   return parseStrictJson(text, options);
 }
@@ -166,20 +170,16 @@ class Parser {
   #parseString(): string {
     const text = this.#text;
     const start = ++this.#pos;
-    let pos = start;
-    // Fast path: no escapes, the common case for claims and arguments.
-    for (;;) {
-      const c = text.charCodeAt(pos);
-      if (c === 0x22) {
-        this.#pos = pos + 1;
-        return text.slice(start, pos);
-      }
-      if (c === 0x5c) break;
-      if (c < 0x20 || Number.isNaN(c)) this.#failAt(pos, "unescaped control character");
-      if (c >= 0xd800 && c <= 0xdfff) pos = this.#checkSurrogate(pos);
-      pos++;
+    const end = text.indexOf('"', start);
+    if (end < 0) this.#fail("unterminated string");
+    // Fast path: no escape, control character or surrogate before the closing quote, the
+    // common case for claims and arguments; both searches run natively.
+    const candidate = text.slice(start, end);
+    if (!candidate.includes("\\") && !SPECIAL_CHARACTER.test(candidate)) {
+      this.#pos = end + 1;
+      return candidate;
     }
-    return this.#parseEscapedString(start, pos);
+    return this.#parseEscapedString(start, start);
   }
 
   #failAt(pos: number, reason: string): never {
@@ -245,7 +245,8 @@ class Parser {
   }
 
   #parseNumber(): number {
-    const match = NUMBER.exec(this.#text.slice(this.#pos, this.#pos + 400));
+    NUMBER.lastIndex = this.#pos;
+    const match = NUMBER.exec(this.#text);
     if (match === null) return this.#fail("invalid number");
     const literal = match[0];
     this.#pos += literal.length;
@@ -264,8 +265,10 @@ class Parser {
   }
 }
 
-// RFC 8259 section 6: -? int frac? exp?
-const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/;
+// RFC 8259 section 6: -? int frac? exp?, matched in place (sticky) at the parser's position.
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+// Characters that send a string to the slow path: controls (refused) and surrogates (checked).
+const SPECIAL_CHARACTER = /[\u0000-\u001f\ud800-\udfff]/;
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   '"': '"',

@@ -52,7 +52,7 @@ const headers = new LruCache<string, CheckedHeader | ProtocolError>(4096);
 export function parseCompactJws(compact: unknown, options: ParseJwsOptions): ParsedJws {
   if (typeof compact !== "string")
     throw new ProtocolError("ERR_JWS_MALFORMED", "token: expected a string");
-  if (compact.length > options.maxBytes || Buffer.byteLength(compact) > options.maxBytes) {
+  if (exceedsBytes(compact, options.maxBytes)) {
     throw new ProtocolError("ERR_TOKEN_TOO_LARGE", `token: larger than ${options.maxBytes} bytes`);
   }
   if (compact.startsWith("{")) {
@@ -137,4 +137,16 @@ function checkHeader(segment: string): CheckedHeader {
 
 function parseJsonSegment(segment: string, field: string): JsonValue {
   return parseStrictJsonBytes(decodeSegment(segment, field), { field });
+}
+
+/**
+ * True when `text` is longer than `maxBytes` in UTF-8. A UTF-16 unit is at most 3 UTF-8 bytes,
+ * so the byte count is only computed for strings that could exceed the limit.
+ *
+ * @example
+ * exceedsBytes("é".repeat(5), 8); // true: 10 bytes
+ */
+export function exceedsBytes(text: string, maxBytes: number): boolean {
+  if (text.length > maxBytes) return true;
+  return text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes;
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * The token hash of spec 1.3: SHA-256 over the exact bytes of a compact token as received,
@@ -8,5 +8,6 @@ import { createHash } from "node:crypto";
  * tokenHash("eyJhbGciOi...") // "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg"
  */
 export function tokenHash(compact: string): string {
-  return createHash("sha256").update(compact, "utf8").digest("base64url");
+  // One-shot hashing skips the Hash object a streaming createHash would allocate per token.
+  return hash("sha256", compact, "base64url");
 }
