@@ -17,12 +17,14 @@ import "../http/request-context.ts";
 import type { HandleOptions } from "../handles/handle-policy.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
 import type { RelayPolicy } from "../policy/relay-policy.ts";
+import type { RevocationOptions } from "../revocation/revocation-services.ts";
 import { registerAgentRoutes } from "../routes/agent-routes.ts";
 import { registerApprovalRoutes } from "../routes/approval-routes.ts";
 import { registerAuthorizeRoutes } from "../routes/authorize-routes.ts";
 import { registerHandleRoutes } from "../routes/handle-routes.ts";
 import { registerHealthRoutes } from "../routes/health-routes.ts";
 import { registerLoginRoutes } from "../routes/login-routes.ts";
+import { registerRevocationRoutes } from "../routes/revocation-routes.ts";
 import { registerSessionRoutes } from "../routes/session-routes.ts";
 import { registerWellKnownRoutes } from "../routes/well-known-routes.ts";
 import { registerCommonSchemas } from "../schemas/common-schemas.ts";
@@ -59,6 +61,10 @@ export interface RelayOptions {
   policyFile?: string;
   /** A command policy to use instead of a file. Default: every command at level 0. */
   policy?: RelayPolicy;
+  /** DIDs of the relay's operators, who may revoke anything (docs/spec/revocation.md 2.4). */
+  operators?: readonly string[];
+  /** Revocation settings: snapshot lifetime, stream heartbeat, store poll. */
+  revocation?: RevocationOptions;
   /** Group commit of audit entries: longest wait in ms (default 2) and batch size (256). */
   auditBatch?: { maxDelayMs?: number; maxBatch?: number };
   /** Handle registry settings: reserved names, operators, limits and periods. */
@@ -119,6 +125,8 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   app.addHook("onClose", async () => {
     closing = true;
     clearInterval(sweep);
+    await context.revocations.close();
+    await context.firstSeen.flush();
     await context.audit.close();
     await context.handles.close();
     await context.store.close();
@@ -131,6 +139,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   registerSessionRoutes(app);
   registerAuthorizeRoutes(app);
   registerApprovalRoutes(app);
+  registerRevocationRoutes(app);
   registerHandleRoutes(app);
   return app;
 }

@@ -7,7 +7,8 @@ import { resolveHandlePolicy } from "../handles/handle-policy.ts";
 import { HandleRegistry } from "../handles/handle-registry.ts";
 import { loadRelayIdentity } from "../identity/relay-identity.ts";
 import { loadRelayPolicy, OPEN_POLICY } from "../policy/relay-policy.ts";
-import { RevocationSet } from "../revocation/revocation-set.ts";
+import { flushLinks } from "../revocation/flush-links.ts";
+import { openRevocations } from "../revocation/revocation-services.ts";
 import { ChallengeBook } from "../sessions/challenge-book.ts";
 import { ReplayGuard } from "../sessions/replay-guard.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
@@ -48,6 +49,15 @@ export async function createContext(
     }));
   const store = options.store ?? openSqliteStore(join(dataDir!, SQLITE_FILE_NAME));
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const revocation = await openRevocations({
+    store,
+    relay: identity.did,
+    signer: identity.signer,
+    now,
+    operators: options.operators,
+    options: options.revocation,
+    onError: (error) => log.error({ err: error }, "revocation store"),
+  });
   const context: RelayContext = {
     identity,
     store,
@@ -59,7 +69,9 @@ export async function createContext(
     sessions: new SessionRegistry(store.sessions, identity.did),
     dpopReplay: new ReplayGuard(REPLAY_WINDOW_SECONDS),
     sessionTtlSeconds: sessionTtl(options),
-    revocations: await RevocationSet.load(store.revocations),
+    revocations: revocation.revocations,
+    firstSeen: revocation.firstSeen,
+    revocation: revocation.services,
     linkCache: new LinkCache({ capacity: LINK_CACHE_CAPACITY }),
     policy:
       options.policy ??
@@ -75,10 +87,7 @@ export async function createContext(
     }),
   };
   // A revoked token or key must not stay verified in the cache (DESIGN.md section 5).
-  context.revocations.onApply((entry) => {
-    if (entry.kind === "token") context.linkCache.flush(entry.target);
-    else context.linkCache.flushAll();
-  });
+  context.revocations.onApply((entry) => flushLinks(context.linkCache, entry));
   await context.sessions.load(now());
   for (const seen of await store.decisions.listInvocationsSince(now() - REPLAY_WINDOW_SECONDS)) {
     context.invocationReplay.checkAndRemember(`${seen.actor}:${seen.jti}`, now());

@@ -6,6 +6,8 @@ import type { HandleRegistry } from "../handles/handle-registry.ts";
 import type { RelayMetrics } from "../http/metrics.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
 import type { RelayPolicy } from "../policy/relay-policy.ts";
+import type { FirstSeenBook } from "../revocation/first-seen-book.ts";
+import type { RevocationServices } from "../revocation/revocation-services.ts";
 import type { RevocationSet } from "../revocation/revocation-set.ts";
 import type { ChallengeBook } from "../sessions/challenge-book.ts";
 import type { ReplayGuard } from "../sessions/replay-guard.ts";
@@ -33,8 +35,12 @@ export interface RelayContext {
   dpopReplay: ReplayGuard;
   /** Lifetime of new sessions, at most 900 s. */
   sessionTtlSeconds: number;
-  /** Revoked tokens, keys, sessions and issuer epochs, in memory. */
+  /** The revocation log and its in-memory index (docs/spec/revocation.md). */
   revocations: RevocationSet;
+  /** When the relay first saw each delegation, for key compromise and issuer epochs. */
+  firstSeen: FirstSeenBook;
+  /** Operators, replay window, snapshots and streams of the revocation API. */
+  revocation: RevocationServices;
   /** Verified delegations by token hash; flushed by revocations. */
   linkCache: LinkCache;
   /** Minimum trust level per command prefix. */

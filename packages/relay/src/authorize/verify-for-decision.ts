@@ -52,8 +52,10 @@ export function verifyForDecision(context: RelayContext, inputs: ChainInputs): C
           : undefined;
       },
       isRevoked: context.revocations.check,
+      firstSeen: context.firstSeen.lookup,
       cache: context.linkCache,
     });
+    context.firstSeen.recordLinks(result.links, inputs.now);
     return { result };
   } catch (error) {
     if (!isProtocolError(error)) throw error;

@@ -12,6 +12,8 @@ export interface ProblemDetails {
   status: number;
   detail: string;
   code: RelayErrorCode;
+  /** For an ERR_REVOKED_* refusal: the sequence number of the revocation behind it. */
+  revocation?: number;
 }
 
 /** RFC 9457 section 3.1.1: a URI naming the problem type; a URN needs no hosted page. */
@@ -45,12 +47,16 @@ export function toCodedError(error: unknown): RelayError {
  */
 export function toProblemDetails(error: RelayError): ProblemDetails {
   const status = httpStatusForCode(error.code);
+  const seq = error.details?.seq;
   return {
     type: PROBLEM_TYPE_PREFIX + error.code,
     title: STATUS_CODES[status] ?? "Error",
     status,
     detail: error.code === "ERR_INTERNAL" ? "internal error" : error.message,
     code: error.code,
+    ...(error.code.startsWith("ERR_REVOKED_") && Number.isSafeInteger(seq)
+      ? { revocation: seq as number }
+      : {}),
   };
 }
 

@@ -1,11 +1,22 @@
-import type { RevocationCheck, RevocationQuery } from "@ants/protocol";
-import type { RevocationRecord, RevocationRepository } from "../store/relay-store.ts";
+import type { RevocationCheck, RevocationStateItem } from "@ants/protocol";
+import type {
+  RevocationAppend,
+  RevocationRecord,
+  RevocationRepository,
+} from "../store/relay-store.ts";
+import { RevocationIndex, type StandaloneKind } from "./revocation-index.ts";
+
+/** Entries read from the store per page when loading or catching up. */
+const PAGE = 10_000;
+/** How often the store's head is polled for entries other writers appended. */
+const POLL_MS = 1000;
 
 /**
- * The minimal revocation index (DESIGN.md section 8) until the revocation issue extends it: a
- * set of revoked token hashes, key ids and session ids, and a map of issuer epochs, in memory,
- * rebuilt from the store's append-only log at start. A check is set lookups only. Entries are
- * written to the store before they are applied, so an acknowledged revocation survives a crash.
+ * The relay's revocations (DESIGN.md section 8): the append-only log in the store and the
+ * in-memory {@link RevocationIndex} built from it at start. An entry is appended durably first,
+ * then applied, and entries are applied strictly in sequence order: when the store hands back a
+ * sequence number past the next one (another writer appended in between), the gap is read from
+ * the store before anything is applied. A poll picks up what other writers append.
  *
  * @example
  * const revocations = await RevocationSet.load(store.revocations);
@@ -13,68 +24,125 @@ import type { RevocationRecord, RevocationRepository } from "../store/relay-stor
  */
 export class RevocationSet {
   readonly #store: RevocationRepository;
-  readonly #tokens = new Set<string>();
-  readonly #keys = new Set<string>();
-  readonly #sessions = new Set<string>();
-  readonly #epochs = new Map<string, number>();
-  #onApply: (entry: RevocationRecord) => void = () => undefined;
+  readonly #index = new RevocationIndex();
+  readonly #listeners: ((entry: RevocationRecord) => void)[] = [];
+  #catchingUp: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
 
   private constructor(store: RevocationRepository) {
     this.#store = store;
   }
 
-  /** Loads every entry of the log, in sequence order. */
-  static async load(store: RevocationRepository): Promise<RevocationSet> {
+  /** Loads every entry of the log, in sequence order, and starts polling for new ones. */
+  static async load(
+    store: RevocationRepository,
+    options: { pollMs?: number; onPollError?: (error: unknown) => void } = {},
+  ): Promise<RevocationSet> {
     const set = new RevocationSet(store);
-    const page = 10_000;
-    for (let after = 0; ; ) {
-      const entries = await store.listSince(after, page);
-      for (const entry of entries) set.#apply(entry);
-      if (entries.length < page) break;
-      after = entries[entries.length - 1]!.seq;
+    await set.catchUp();
+    const pollMs = options.pollMs ?? POLL_MS;
+    if (pollMs > 0) {
+      set.#timer = setInterval(
+        () => set.catchUp().catch(options.onPollError ?? (() => {})),
+        pollMs,
+      );
+      set.#timer.unref();
     }
     return set;
   }
 
-  /** Calls `listener` for each entry applied from now on (to flush caches by id). */
-  onApply(listener: (entry: RevocationRecord) => void): void {
-    this.#onApply = listener;
+  /** The sequence number of the last entry applied. */
+  get seq(): number {
+    return this.#index.seq;
   }
 
-  /** Appends a revocation durably, then applies it: the next check sees it. */
-  async revoke(entry: Omit<RevocationRecord, "seq">): Promise<RevocationRecord> {
+  /**
+   * Calls `listener` for each entry applied from now on, in sequence order (cache flushes, the
+   * live stream). Returns a function that stops the calls.
+   */
+  onApply(listener: (entry: RevocationRecord) => void): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const at = this.#listeners.indexOf(listener);
+      if (at >= 0) this.#listeners.splice(at, 1);
+    };
+  }
+
+  /** Appends a revocation durably, then applies it and everything before it: the next check sees it. */
+  async revoke(entry: RevocationAppend): Promise<RevocationRecord> {
     const stored = await this.#store.append(entry);
-    this.#apply(stored);
-    this.#onApply(stored);
+    if (stored.seq === this.#index.seq + 1) this.#apply(stored);
+    await this.catchUp();
     return stored;
   }
 
-  /** The verifyChain hook: how a token is revoked, or false. */
-  readonly check: RevocationCheck = (query: RevocationQuery) => {
-    if (this.#tokens.has(query.tokenHash)) return "token";
-    if (this.#keys.has(query.kid)) return "key";
-    const epoch = this.#epochs.get(query.issuer);
-    if (epoch !== undefined && query.seenAt < epoch) return "epoch";
-    return false;
-  };
+  /** Applies, in order, every entry the store holds beyond the last one applied. */
+  catchUp(): Promise<void> {
+    // A failed catch-up (store closed, disk error) must not wedge every later one.
+    this.#catchingUp = this.#catchingUp
+      .catch(() => undefined)
+      .then(async () => {
+        for (;;) {
+          const entries = await this.#store.listSince(this.#index.seq, PAGE);
+          for (const entry of entries) this.#apply(entry);
+          if (entries.length < PAGE) return;
+        }
+      });
+    return this.#catchingUp;
+  }
+
+  /** Entries after `since`, from the store, in order (the feed and `GET /v1/revocations`). */
+  listSince(since: number, limit: number): Promise<RevocationRecord[]> {
+    return this.#store.listSince(since, limit);
+  }
+
+  /** The verifyChain hook: how a token is revoked, with the entry's sequence number, or false. */
+  readonly check: RevocationCheck = (query) => this.#index.check(query);
+
+  /** The sequence number that revoked a session or a handle, or 0. */
+  revokedId(kind: StandaloneKind, id: string): number {
+    return this.#index.standalone(kind, id);
+  }
+
+  /** The sequence number that revoked a token, or 0. */
+  revokedToken(hash: string): number {
+    return this.#index.token(hash);
+  }
+
+  /** The sequence number of an issuer's epoch when it is at least `epoch`, or 0. */
+  epochCovering(issuer: string, epoch: number): number {
+    return this.#index.epochCovering(issuer, epoch);
+  }
+
+  /** The sequence number that refuses key `kid` for something first seen at `seenAt`, or 0. */
+  revokedKey(kid: string, seenAt: number): number {
+    return this.#index.keyRevoked(kid, seenAt);
+  }
 
   /** True when a session id has been revoked. */
   isSessionRevoked(sessionId: string): boolean {
-    return this.#sessions.has(sessionId);
+    return this.#index.standalone("session", sessionId) !== 0;
+  }
+
+  /** The compact state for a snapshot, and the sequence number it is current to. */
+  state(): { seq: number; items: RevocationStateItem[] } {
+    return { seq: this.#index.seq, items: this.#index.items() };
+  }
+
+  /** Number of revoked ids and the bytes their tables hold. */
+  stats(): { ids: number; tableBytes: number } {
+    return this.#index.stats();
+  }
+
+  /** Stops polling; waits for a catch-up in flight. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#catchingUp.catch(() => undefined);
   }
 
   #apply(entry: RevocationRecord): void {
-    if (entry.kind === "token") this.#tokens.add(entry.target);
-    else if (entry.kind === "key") this.#keys.add(entry.target);
-    else if (entry.kind === "session") this.#sessions.add(entry.target);
-    else if (entry.kind === "issuer-epoch") this.#applyEpoch(entry);
-  }
-
-  // `issuer-epoch` targets are written "<did> <unix seconds>"; the latest epoch wins.
-  #applyEpoch(entry: RevocationRecord): void {
-    const [issuer, time] = entry.target.split(" ");
-    const epoch = Number(time);
-    if (issuer === undefined || !Number.isSafeInteger(epoch)) return;
-    this.#epochs.set(issuer, Math.max(epoch, this.#epochs.get(issuer) ?? 0));
+    if (entry.seq <= this.#index.seq) return;
+    this.#index.apply(entry);
+    for (const listener of [...this.#listeners]) listener(entry);
   }
 }

@@ -18,6 +18,10 @@ export const problemDetailsSchema = {
       description: "A stable error code from the closed list.",
       enum: [...PROTOCOL_ERROR_CODES],
     },
+    revocation: {
+      type: "integer",
+      description: "ERR_REVOKED_*: the sequence number of the revocation log entry behind it",
+    },
   },
 } as const;
 

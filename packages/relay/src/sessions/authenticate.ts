@@ -2,6 +2,7 @@ import { verifyDpopProof } from "@ants/protocol";
 import type { FastifyRequest } from "fastify";
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
+import { assertCallerNotRevoked } from "../revocation/caller-check.ts";
 import type { LiveSession } from "./session-registry.ts";
 
 const DPOP_SCHEME = /^DPoP ([A-Za-z0-9_.-]+)$/i;
@@ -31,6 +32,7 @@ export async function authenticate(
   const now = context.now();
   const session = context.sessions.lookup(token, now);
   if (session === undefined) throw await context.sessions.explainMiss(token, now);
+  assertCallerNotRevoked(context.revocations, session, now);
   if (withProof) checkProof(context, request, token, session, now);
   request.session = session;
   request.agent = {

@@ -1,4 +1,5 @@
 import type { AuditLogStore } from "../audit-log/audit-log-store.ts";
+import type { FirstSeenRepository } from "./first-seen-repository.ts";
 import type { HandleRepository } from "./handle-repository.ts";
 
 /**
@@ -16,6 +17,8 @@ export interface RelayStore {
   /** The audit log's tables: entries, tiles, chain heads, checkpoint, search index. */
   readonly log: AuditLogStore;
   readonly handles: HandleRepository;
+  /** When the relay first saw each delegation (docs/spec/revocation.md 3.2). */
+  readonly firstSeen: FirstSeenRepository;
   /** Flushes what is queued and closes the store; later calls fail with ERR_STORE_FAILED. */
   close(): Promise<void>;
 }
@@ -56,16 +59,30 @@ export interface SessionRecord {
   endReason: "ended" | "replaced" | null;
 }
 
-/** A revocation, minimal until the revocation issue extends it. */
+/** An entry of the append-only revocation log (docs/spec/revocation.md 4). */
 export interface RevocationRecord {
   /** Sequence number assigned by the store, from 1. */
   seq: number;
   kind: "key" | "token" | "issuer-epoch" | "handle" | "session";
+  /** Key id, token hash, issuer DID, canonical handle or session id. */
   target: string;
   reason: string;
   revoker: string;
   at: number;
+  /** `key`: when the key is believed compromised, when stated. */
+  compromisedSince: number | null;
+  /** `issuer-epoch`: tokens of the issuer first seen before this time are refused. */
+  epoch: number | null;
+  /** The revoker's signed request (ants-rev+jwt); null when the relay wrote the entry itself. */
+  request: string | null;
 }
+
+/** What {@link RevocationRepository.append} takes: the optional columns may be left out. */
+export type RevocationAppend = Omit<
+  RevocationRecord,
+  "seq" | "compromisedSince" | "epoch" | "request"
+> &
+  Partial<Pick<RevocationRecord, "compromisedSince" | "epoch" | "request">>;
 
 /** One authorization decision, as written to the append-only decision table. */
 export interface DecisionRecord {
@@ -131,9 +148,11 @@ export interface SessionRepository {
 /** The append-only revocation log. */
 export interface RevocationRepository {
   /** Appends an entry durably and resolves it with its sequence number. */
-  append(entry: Omit<RevocationRecord, "seq">): Promise<RevocationRecord>;
+  append(entry: RevocationAppend): Promise<RevocationRecord>;
   /** Entries with a sequence number above `since`, in order. */
   listSince(since: number, limit: number): Promise<RevocationRecord[]>;
+  /** The highest sequence number, 0 when the log is empty. */
+  head(): Promise<number>;
 }
 
 /** The append-only decision table (the audit log replaces it later). */

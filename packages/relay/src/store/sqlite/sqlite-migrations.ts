@@ -1,7 +1,9 @@
 import type { Database } from "better-sqlite3";
 import { AUDIT_LOG_MIGRATION } from "../../audit-log/log-migration.ts";
 import { RelayError } from "../../errors/relay-error.ts";
+import { FIRST_SEEN_MIGRATION } from "./sqlite-first-seen.ts";
 import { HANDLES_MIGRATION } from "./sqlite-handles.ts";
+import { REVOCATION_LOG_MIGRATION } from "./sqlite-revocations.ts";
 
 /**
  * Schema migrations, applied in order, each once, in one transaction. The applied version is
@@ -90,6 +92,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   HANDLES_MIGRATION,
   // The audit log: entry bundles, hash tiles, chain heads, last checkpoint, search index.
   AUDIT_LOG_MIGRATION,
+  // Revocation log columns (compromise time, epoch, signed request) and the first-seen table.
+  REVOCATION_LOG_MIGRATION + FIRST_SEEN_MIGRATION,
 ];
 
 /**

@@ -6,6 +6,7 @@ import { RelayError } from "../../errors/relay-error.ts";
 import type { RelayStore } from "../relay-store.ts";
 import { createSqliteAgents } from "./sqlite-agents.ts";
 import { createSqliteDecisions } from "./sqlite-decisions.ts";
+import { createSqliteFirstSeen } from "./sqlite-first-seen.ts";
 import { createSqliteHandles } from "./sqlite-handles.ts";
 import { migrateSqlite } from "./sqlite-migrations.ts";
 import { createSqlitePending } from "./sqlite-pending.ts";
@@ -47,6 +48,7 @@ export function openSqliteStore(path: string): RelayStore {
     pending: createSqlitePending(db),
     log: createSqliteLogStore(db),
     handles: createSqliteHandles(db),
+    firstSeen: createSqliteFirstSeen(db),
     close: async () => {
       if (db.open) db.close();
     },
