@@ -1,9 +1,5 @@
-export {
-  Agent,
-  type AgentOptions,
-  type DelegateInput,
-  type InvokeInput,
-} from "./agent/agent.ts";
+export { Agent } from "./agent/agent.ts";
+export type { AgentOptions, DelegateInput, InvokeInput } from "./agent/agent-types.ts";
 export { type AgentSession, type StoredSession, sessionFromStored } from "./agent/session-keys.ts";
 export { ClientError, isClientError, withClientErrors } from "./errors/client-error.ts";
 export {
@@ -11,6 +7,18 @@ export {
   CLIENT_ONLY_ERROR_CODES,
   type ClientErrorCode,
 } from "./errors/client-error-codes.ts";
+export {
+  type EndedHandle,
+  HandleClient,
+  type HandleOffer,
+  type HandleSolver,
+  type IssuedHandleChallenge,
+} from "./handles/handle-client.ts";
+export {
+  type ResolvedHandle,
+  resolveHandleAt,
+  verifiedResolution,
+} from "./handles/resolve-handle.ts";
 export {
   KEY_EVENT_LOG_FILE,
   type KeyEventLogDocument,

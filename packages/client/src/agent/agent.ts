@@ -10,12 +10,13 @@ import {
   signLoginStatement,
   signRegistration,
 } from "@ants/protocol";
-import { withClientErrors } from "../errors/client-error.ts";
+import { ClientError, withClientErrors } from "../errors/client-error.ts";
 import { openKeystoreFile } from "../keystore/keystore-file.ts";
 import { RelayClient } from "../relay/relay-client.ts";
 import type { AgentRecord, ApprovalResult, Decision } from "../relay/relay-types.ts";
 import { callResource } from "../resource/call-resource.ts";
 import { pickDefined, principalOf } from "./agent-helpers.ts";
+import type { AgentOptions, DelegateInput, InvokeInput } from "./agent-types.ts";
 import {
   type AgentSession,
   newSessionKey,
@@ -23,52 +24,6 @@ import {
   sessionFromGrant,
   sessionFromStored,
 } from "./session-keys.ts";
-
-/** Options for {@link Agent}. */
-export interface AgentOptions {
-  /** The relay, as a client or its URL. */
-  relay: RelayClient | string;
-  /** The agent's identity key. */
-  signer: Ed25519Signer;
-  /** Which of the agent's instances this is. Default "default". */
-  instance?: string;
-  /** Clock, Unix seconds. Default the system clock. */
-  now?: () => number;
-  /** Log in again when the session has fewer seconds left than this. Default 60. */
-  refreshMarginSeconds?: number;
-  /** A session to resume (for example one the CLI stored). */
-  session?: StoredSession;
-}
-
-/** What {@link Agent.delegate} signs. */
-export interface DelegateInput {
-  /** The delegate's DID. */
-  to: string;
-  cmd: string;
-  /** Lifetime in seconds from now; or give `exp`. */
-  expiresIn?: number;
-  exp?: number;
-  pol?: readonly JsonValue[];
-  apr?: { k: number; of: string[] };
-  lvl?: number;
-  dpth?: number;
-  /** The chain this agent received, root first; absent for a root delegation. */
-  parent?: readonly string[];
-  /** Principal of a root delegation; default this agent. */
-  onBehalfOf?: string;
-}
-
-/** What {@link Agent.invoke} asks the relay. */
-export interface InvokeInput {
-  cmd: string;
-  args: { readonly [name: string]: JsonValue };
-  /** The delegations, root first. */
-  chain: readonly string[];
-  /** The resource server the access token is for. */
-  resource?: string;
-  /** Hash of the invocation this one carries out. */
-  cause?: string;
-}
 
 /**
  * An agent: its identity key, one relay, and a session it logs into and refreshes by itself.
@@ -80,7 +35,7 @@ export interface InvokeInput {
 export class Agent {
   readonly relay: RelayClient;
   readonly did: string;
-  readonly #signer: Ed25519Signer;
+  readonly #unlock: () => Promise<Ed25519Signer>;
   readonly #instance: string;
   readonly #now: () => number;
   readonly #margin: number;
@@ -96,8 +51,16 @@ export class Agent {
             ...(options.now === undefined ? {} : { now: options.now }),
           })
         : options.relay;
-    this.#signer = options.signer;
-    this.did = didFromPublicKey(options.signer.publicKey);
+    const signer = options.signer;
+    if (signer !== undefined) {
+      this.did = didFromPublicKey(signer.publicKey);
+      this.#unlock = async () => signer;
+    } else if (options.identity !== undefined) {
+      this.did = options.identity.did;
+      this.#unlock = options.identity.unlock;
+    } else {
+      throw new ClientError("ERR_KEY_INVALID", "agent: a signer or an identity is required");
+    }
     this.#instance = options.instance ?? "default";
     this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
     this.#margin = options.refreshMarginSeconds ?? 60;
@@ -128,10 +91,11 @@ export class Agent {
     input: { instances?: number; owner?: string; recovery?: { [name: string]: JsonValue } } = {},
   ): Promise<AgentRecord> {
     const { did } = await this.relay.discover();
+    const signer = await this.#unlock();
     const registration = await withClientErrors(() =>
       signRegistration(
         { aud: did, instances: input.instances ?? 1, ...pickDefined(input) },
-        { signer: this.#signer, now: this.#now() },
+        { signer, now: this.#now() },
       ),
     );
     return this.relay.register(registration);
@@ -141,11 +105,12 @@ export class Agent {
   async login(): Promise<AgentSession> {
     const { did, origin } = await this.relay.discover();
     const { nonce } = await this.relay.challenge();
+    const identity = await this.#unlock();
     const { signer, seed } = newSessionKey();
     const login = await withClientErrors(() =>
       signLoginStatement(
         { aud: did, origin, nonce, sessionKey: signer.publicKey, instance: this.#instance },
-        { signer: this.#signer, now: this.#now() },
+        { signer: identity, now: this.#now() },
       ),
     );
     this.#session = sessionFromGrant(await this.relay.login(login), signer);
@@ -179,7 +144,8 @@ export class Agent {
   }
 
   /** Signs a delegation: a root one, or a narrower child of `parent`. */
-  delegate(input: DelegateInput): Promise<string> {
+  async delegate(input: DelegateInput): Promise<string> {
+    const signer = await this.#unlock();
     const now = this.#now();
     const exp = input.exp ?? (input.expiresIn === undefined ? undefined : now + input.expiresIn);
     const claims = {
@@ -189,15 +155,11 @@ export class Agent {
     };
     return withClientErrors(() => {
       if (input.parent !== undefined && input.parent.length > 0) {
-        return attenuate(
-          [...input.parent],
-          { ...claims, iss: this.did },
-          { signer: this.#signer, now },
-        );
+        return attenuate([...input.parent], { ...claims, iss: this.did }, { signer, now });
       }
       return signDelegation(
         { ...claims, exp: exp ?? now + 3600, ...pickDefined({ sub: input.onBehalfOf }) },
-        { signer: this.#signer, now },
+        { signer, now },
       );
     });
   }
@@ -231,8 +193,9 @@ export class Agent {
 
   /** Approves a pending invocation by its hash, signed by the identity key. */
   async approve(invocationHash: string): Promise<ApprovalResult> {
+    const signer = await this.#unlock();
     const approval = await withClientErrors(() =>
-      signApproval({ inv: invocationHash }, { signer: this.#signer, now: this.#now() }),
+      signApproval({ inv: invocationHash }, { signer, now: this.#now() }),
     );
     return this.relay.approve(approval, await this.session());
   }
