@@ -1,9 +1,13 @@
 import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.ts";
+import { registerApprove } from "./commands/approve.ts";
 import { registerInit } from "./commands/init.ts";
+import { registerInvoke } from "./commands/invoke.ts";
 import { registerKey } from "./commands/key.ts";
 import { registerKeylog } from "./commands/keylog.ts";
+import { registerLogin } from "./commands/login.ts";
 import { registerOwner } from "./commands/owner.ts";
+import { registerRegister } from "./commands/register.ts";
 import { registerRelayStart } from "./commands/relay-start.ts";
 import { registerWhoami } from "./commands/whoami.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
@@ -24,6 +28,10 @@ export function buildProgram(): Command {
   registerKey(program);
   registerKeylog(program);
   registerOwner(program);
+  registerApprove(program);
+  registerInvoke(program);
+  registerLogin(program);
+  registerRegister(program);
   registerRelayStart(program);
   registerWhoami(program);
   quietCommanderErrors(program);
