@@ -5,7 +5,9 @@ import { beforeAll, describe, it } from "vitest";
 import { EXIT_CODES } from "../src/exit-codes.ts";
 import { ants, antsBinary, freshHome, type Result } from "./support/run-cli.ts";
 
-// Cases that only read an identity share one.
+// The real binary runs where a process of its own matters (the first identity, no terminal on
+// stdin, the exit status); the rest go through `main` in this process. Cases that only read an
+// identity share one.
 
 /** A fresh home holding a copy of the shared identity, for cases that change or replace it. */
 async function copyOfShared(): Promise<string> {
@@ -75,7 +77,7 @@ describe.concurrent("ants init", () => {
 describe.concurrent("ants whoami", () => {
   it("unlocks with --passphrase-file and prints id, kid and publicKeyJwk", async ({ expect }) => {
     const args = ["whoami", "--home", shared.home, "--json"];
-    const result = await antsBinary([...args, "--passphrase-file", shared.passphraseFile]);
+    const result = await ants([...args, "--passphrase-file", shared.passphraseFile]);
     expect(result.status).toBe(0);
     const jwk = publicKeyToJwk(publicKeyFromDid(shared.id));
     expect(JSON.parse(result.stdout)).toEqual({ id: shared.id, kid: jwk.kid, publicKeyJwk: jwk });
@@ -158,7 +160,7 @@ describe.concurrent("usage", () => {
   it.for([["--help"], ["key", "import", "--help"]])(
     "prints help for %s and exits 0",
     async (args, { expect }) => {
-      const result = await antsBinary(args);
+      const result = await ants(args);
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(/^Usage: ants/);
     },
