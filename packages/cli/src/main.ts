@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.ts";
 import { registerApprove } from "./commands/approve.ts";
+import { registerDelegate } from "./commands/delegate.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerInvoke } from "./commands/invoke.ts";
 import { registerKey } from "./commands/key.ts";
@@ -9,9 +10,11 @@ import { registerLogin } from "./commands/login.ts";
 import { registerOwner } from "./commands/owner.ts";
 import { registerRegister } from "./commands/register.ts";
 import { registerRelayStart } from "./commands/relay-start.ts";
+import { registerToken } from "./commands/token.ts";
 import { registerWhoami } from "./commands/whoami.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
 import { printError } from "./output.ts";
+import { ReportedFailure } from "./reported-failure.ts";
 
 /**
  * Builds the `ants` program. Each command lives in `commands/<command>.ts` and is added here
@@ -24,6 +27,7 @@ export function buildProgram(): Command {
   const program = new Command("ants")
     .description("ANTS IAM: identity and access management for autonomous software agents")
     .showHelpAfterError(false);
+  registerDelegate(program);
   registerInit(program);
   registerKey(program);
   registerKeylog(program);
@@ -33,6 +37,7 @@ export function buildProgram(): Command {
   registerLogin(program);
   registerRegister(program);
   registerRelayStart(program);
+  registerToken(program);
   registerWhoami(program);
   quietCommanderErrors(program);
   return program;
@@ -53,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(mode, error);
+    if (error instanceof ReportedFailure) return error.exitStatus;
     return exitCodeFor(printError(mode, error));
   }
 }
