@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.ts";
 import { registerApprove } from "./commands/approve.ts";
 import { registerDelegate } from "./commands/delegate.ts";
+import { registerHandle } from "./commands/handle.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerInvoke } from "./commands/invoke.ts";
 import { registerKey } from "./commands/key.ts";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .description("ANTS IAM: identity and access management for autonomous software agents")
     .showHelpAfterError(false);
   registerDelegate(program);
+  registerHandle(program);
   registerInit(program);
   registerKey(program);
   registerKeylog(program);

@@ -104,6 +104,18 @@ export class RelayClient {
     await this.#send("DELETE", `/v1/agents/${agent}/sessions/${sessionId}`, { session });
   }
 
+  /**
+   * Any relay endpoint, for clients of one feature built on this one (handles, ...): `session`
+   * adds the token and a DPoP proof, `token` the token alone (the body carries its own proof).
+   */
+  request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; session?: SessionCredentials; token?: string } = {},
+  ): Promise<T> {
+    return this.#send(method, path, options);
+  }
+
   async #send<T>(
     method: string,
     path: string,
