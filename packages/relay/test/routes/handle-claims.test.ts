@@ -236,6 +236,18 @@ describe("GET /v1/handles/{name}", () => {
   });
 });
 
+describe("OpenAPI", () => {
+  it("documents every handle endpoint from its schema", async () => {
+    const { body } = await send(target, "GET", "/openapi.json");
+    for (const path of ["/v1/handles/challenge", "/v1/handles", "/v1/handles/{name}"]) {
+      expect(Object.keys(body.paths)).toContain(path);
+    }
+    for (const action of ["transfer", "accept", "release", "revoke"]) {
+      expect(body.paths[`/v1/handles/{name}/${action}`].post).toBeDefined();
+    }
+  });
+});
+
 describe("restart", () => {
   it("remembers spent seeds and holdings across a restart", async () => {
     const dataDir = relay.dataDir;
