@@ -23,6 +23,7 @@ import { registerApprovalRoutes } from "../routes/approval-routes.ts";
 import { registerAuthorizeRoutes } from "../routes/authorize-routes.ts";
 import { registerHandleRoutes } from "../routes/handle-routes.ts";
 import { registerHealthRoutes } from "../routes/health-routes.ts";
+import { registerLogRoutes } from "../routes/log-routes.ts";
 import { registerLoginRoutes } from "../routes/login-routes.ts";
 import { registerRevocationRoutes } from "../routes/revocation-routes.ts";
 import { registerSessionRoutes } from "../routes/session-routes.ts";
@@ -137,6 +138,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   registerAgentRoutes(app);
   registerLoginRoutes(app);
   registerSessionRoutes(app);
+  registerLogRoutes(app);
   registerAuthorizeRoutes(app);
   registerApprovalRoutes(app);
   registerRevocationRoutes(app);

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { LinkCache } from "@ants/protocol";
 import type { Logger } from "pino";
-import { openGroupCommitSink } from "../audit/group-commit-sink.ts";
+import { openRelayAuditLog } from "../audit-log/open-relay-audit-log.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import { resolveHandlePolicy } from "../handles/handle-policy.ts";
 import { HandleRegistry } from "../handles/handle-registry.ts";
@@ -58,6 +58,15 @@ export async function createContext(
     options: options.revocation,
     onError: (error) => log.error({ err: error }, "revocation store"),
   });
+  const auditLog = await openRelayAuditLog({
+    store,
+    identity,
+    now,
+    batch: options.auditBatch,
+    log,
+    publicUrl: () => context.publicUrl,
+  });
+  revocation.services.audit = auditLog;
   const context: RelayContext = {
     identity,
     store,
@@ -77,19 +86,21 @@ export async function createContext(
       options.policy ??
       (options.policyFile ? await loadRelayPolicy(options.policyFile) : OPEN_POLICY),
     trustLevelOf: () => 0,
-    audit: await openGroupCommitSink(store.decisions, options.auditBatch),
+    audit: auditLog,
+    auditLog,
     invocationReplay: new ReplayGuard(REPLAY_WINDOW_SECONDS),
     handles: await HandleRegistry.open({
       store,
       policy: resolveHandlePolicy(options.handles),
       now,
       log: log.child({ component: "handles" }),
+      audit: auditLog,
     }),
   };
   // A revoked token or key must not stay verified in the cache (DESIGN.md section 5).
   context.revocations.onApply((entry) => flushLinks(context.linkCache, entry));
   await context.sessions.load(now());
-  for (const seen of await store.decisions.listInvocationsSince(now() - REPLAY_WINDOW_SECONDS)) {
+  for (const seen of await auditLog.listInvocationsSince(now() - REPLAY_WINDOW_SECONDS)) {
     context.invocationReplay.checkAndRemember(`${seen.actor}:${seen.jti}`, now());
   }
   return context;

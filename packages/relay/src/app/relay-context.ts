@@ -1,6 +1,7 @@
 import type { LinkCache } from "@ants/protocol";
 import type { Logger } from "pino";
 import type { AuditSink } from "../audit/audit-sink.ts";
+import type { AuditLog } from "../audit-log/audit-log.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import type { HandleRegistry } from "../handles/handle-registry.ts";
 import type { RelayMetrics } from "../http/metrics.ts";
@@ -49,6 +50,8 @@ export interface RelayContext {
   trustLevelOf(agent: string): number;
   /** Where decisions are written before they are answered. */
   audit: AuditSink;
+  /** The Merkle audit log behind `audit`: events, checkpoints, proofs, tiles and search. */
+  auditLog: AuditLog;
   /** Accepted invocations, by actor and `jti`. */
   invocationReplay: ReplayGuard;
   /** Handles: names, holders, lifecycle and holder activity (docs/spec/handles.md 8). */

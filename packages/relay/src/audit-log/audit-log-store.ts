@@ -93,6 +93,8 @@ export interface AuditLogStore {
    */
   findInvocation(hash: string, addressee: string): Promise<number[]>;
   saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  /** The first index below `size` whose entry time is at least `time` (`size` if none). */
+  firstIndexAt(time: number, size: number): Promise<number>;
   /**
    * Indexes of entries that may match, ascending; the caller confirms against the entries (the
    * index keeps name keys only).

@@ -187,6 +187,26 @@ export class AuditLog {
     });
   }
 
+  /**
+   * The invocations decided at or after `since` (Unix seconds), to restore replay protection at
+   * start. Entry times never decrease, so this reads only the entries of that window.
+   */
+  async listInvocationsSince(
+    since: number,
+  ): Promise<{ actor: string; jti: string; iat: number }[]> {
+    const size = this.#sequencer.size;
+    const from = await this.#options.store.firstIndexAt(since, size);
+    const seen: { actor: string; jti: string; iat: number }[] = [];
+    for (const bytes of await this.#options.store.readEntries(from, size)) {
+      const entry = decodeLogEntry(bytes);
+      const { jti, iat } = entry.type === "decision" ? entry.invocation.payload : {};
+      if (entry.type === "decision" && typeof jti === "string" && typeof iat === "number") {
+        seen.push({ actor: entry.actor, jti, iat });
+      }
+    }
+    return seen;
+  }
+
   /** Signs a checkpoint now if the tree grew (the timer does this every interval). */
   async checkpointNow(): Promise<void> {
     await this.#checkpointer.signIfGrown();

@@ -72,17 +72,18 @@ export class LogCheckpointer {
 
   /** The checkpoint currently served, signing the first one if none exists yet. */
   async latest(): Promise<SignedCheckpoint> {
-    if (this.#latest === undefined) await this.signIfGrown();
+    if (this.#latest === undefined) await this.signIfGrown(true);
     if (this.#failure !== undefined) throw this.#failure;
     return this.#latest!;
   }
 
   /** Signs a checkpoint at the committed size if the tree grew since the last one. */
-  async signIfGrown(): Promise<void> {
+  async signIfGrown(force = false): Promise<void> {
     if (this.#failure !== undefined) return;
     const tree = this.#options.tree();
     const last = this.#latest;
-    if (last !== undefined && tree.size <= last.size) return;
+    // The first checkpoint waits for an entry or a reader, by when the origin is final.
+    if (tree.size <= (last?.size ?? 0) && !(last === undefined && force)) return;
     try {
       if (last !== undefined) await this.#assertExtends(last, tree);
       this.#latest = await signAndSave(this.#options, tree);

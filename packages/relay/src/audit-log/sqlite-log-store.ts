@@ -58,6 +58,7 @@ export function createSqliteLogStore(db: Database): AuditLogStore {
       statements.upsertCheckpoint.run(size, note);
     },
     search: async (query) => search(db, searches, statements, query),
+    firstIndexAt: async (time, size) => firstIndex(size, (i) => timeOfEntry(statements, i) >= time),
   };
 }
 
@@ -143,8 +144,7 @@ function search(
   statements: Statements,
   query: LogSearchQuery,
 ): number[] {
-  const timeOf = (index: number) =>
-    (statements.selectTime.get(index) as { time: number } | undefined)?.time ?? 0;
+  const timeOf = (index: number) => timeOfEntry(statements, index);
   const params: Record<string, number> = {
     from:
       query.since === undefined ? 0 : firstIndex(query.before, (i) => timeOf(i) >= query.since!),
@@ -170,6 +170,10 @@ function search(
     cache.set(sql, statement);
   }
   return (statement.all(params) as { idx: number }[]).map((row) => row.idx);
+}
+
+function timeOfEntry(statements: Statements, index: number): number {
+  return (statements.selectTime.get(index) as { time: number } | undefined)?.time ?? 0;
 }
 
 /** The first index in [0, size) where `holds` becomes true (size if never): `holds` is monotone. */

@@ -1,5 +1,6 @@
 import { encodeBase64url, publicKeyToJwk, verifyRegistration } from "@ants/protocol";
 import type { FastifyInstance } from "fastify";
+import { logRegistration } from "../audit-log/relay-events.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import { compactJwsSchema, didSchema, errorResponses } from "../schemas/common-schemas.ts";
 
@@ -73,6 +74,7 @@ export function registerAgentRoutes(app: FastifyInstance): void {
       if (!(await relay.store.agents.insert(record))) {
         throw new RelayError("ERR_AGENT_EXISTS", "agent: already registered");
       }
+      await logRegistration(relay.auditLog, { ...record, agent: record.id, time: now });
       request.log.info({ agent: record.id }, "agent registered");
       return reply.code(201).send(describeAgent(record, claims.publicKey, []));
     },

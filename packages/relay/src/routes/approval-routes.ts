@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { logApproval } from "../audit-log/relay-events.ts";
 import { approveInvocation } from "../authorize/pending-flow.ts";
 import { approvalAnswerSchema, approvalBodySchema } from "../schemas/authorize-schemas.ts";
 import { errorResponses } from "../schemas/common-schemas.ts";
@@ -28,6 +29,13 @@ export function registerApprovalRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const answer = await approveInvocation(app.relay, request.body.approval);
+      await logApproval(app.relay.auditLog, {
+        approver: request.agent!.agent,
+        approval: request.body.approval,
+        invocation: answer.invocationHash,
+        satisfied: answer.satisfied,
+        time: app.relay.now(),
+      });
       request.log.info(
         { invocation: answer.invocationHash, satisfied: answer.satisfied },
         "approval recorded",

@@ -6,6 +6,7 @@ import {
   verifyLoginStatement,
 } from "@ants/protocol";
 import type { FastifyInstance } from "fastify";
+import { logSessionOpened } from "../audit-log/relay-events.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import {
   compactJwsSchema,
@@ -140,6 +141,13 @@ function registerLogin(app: FastifyInstance): void {
         expiresAt: issued.exp,
         endedAt: null,
         endReason: null,
+      });
+      await logSessionOpened(relay.auditLog, {
+        agent: agent.id,
+        session: session.id,
+        instance: session.instance,
+        keyThumbprint: jkt,
+        time: now,
       });
       request.log.info(
         { agent: agent.id, session: session.id, instance: session.instance },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { logSessionEnded } from "../audit-log/relay-events.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import { didSchema, errorResponses, hashSchema } from "../schemas/common-schemas.ts";
 import { authenticate } from "../sessions/authenticate.ts";
@@ -98,6 +99,12 @@ function registerSessionList(app: FastifyInstance): void {
         throw new RelayError("ERR_SESSION_NOT_FOUND", "session: no live session with this id");
       }
       await app.relay.sessions.end(session.id, now);
+      await logSessionEnded(app.relay.auditLog, {
+        agent: session.agent,
+        actor: request.agent!.agent,
+        session: session.id,
+        time: now,
+      });
       request.log.info({ agent: session.agent, session: session.id }, "session ended");
       return reply.code(204).send();
     },

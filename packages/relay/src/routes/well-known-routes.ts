@@ -25,6 +25,7 @@ const ENDPOINTS = {
   openapi: "/openapi.json",
   health: "/healthz",
   metrics: "/metrics",
+  log: "/v1/log",
 } as const;
 
 /**
@@ -57,7 +58,7 @@ export function registerWellKnownRoutes(app: FastifyInstance): void {
         response: {
           200: {
             type: "object",
-            required: ["did", "origin", "keys", "endpoints", "logOrigin"],
+            required: ["did", "origin", "keys", "endpoints", "logOrigin", "logVerifierKey"],
             additionalProperties: false,
             properties: {
               did: didSchema,
@@ -72,6 +73,10 @@ export function registerWellKnownRoutes(app: FastifyInstance): void {
                 ),
               },
               logOrigin: { type: "string", description: "Origin line of log checkpoints." },
+              logVerifierKey: {
+                type: "string",
+                description: "C2SP signed-note verifier key of the log's checkpoints.",
+              },
             },
           },
           ...errorResponses,
@@ -88,6 +93,7 @@ export function registerWellKnownRoutes(app: FastifyInstance): void {
           Object.entries(ENDPOINTS).map(([name, path]) => [name, base + path]),
         ),
         logOrigin: logOriginFor(base),
+        logVerifierKey: app.relay.auditLog.verifierKey(),
       };
     },
   );

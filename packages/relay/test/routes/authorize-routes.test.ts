@@ -1,3 +1,4 @@
+import { decodeLogEntry } from "@ants/protocol";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -135,7 +136,9 @@ describe("POST /v1/authorize", () => {
     });
     const answer = await authorize(stuart, { invocation, chain, resource: RESOURCE });
     expect(answer.body).toMatchObject({ decision: "deny", reason: "ERR_INVOCATION_CMD_MISMATCH" });
-    const stored = await relay.app.relay.store.decisions.get(answer.body.auditIndex);
+    const stored = decodeLogEntry(
+      await relay.app.relay.auditLog.reads.entry(answer.body.auditIndex),
+    );
     expect(stored).toMatchObject({
       decision: "deny",
       reason: "ERR_INVOCATION_CMD_MISMATCH",
