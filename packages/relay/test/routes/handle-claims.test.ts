@@ -249,12 +249,14 @@ describe("OpenAPI", () => {
 });
 
 describe("restart", () => {
-  it("remembers spent seeds and holdings across a restart", async () => {
+  it("remembers spent seeds, holdings and holder activity across a restart", async () => {
     const dataDir = relay.dataDir;
     const agent = await loggedIn();
     const challenge = await challengeFor(agent, "durable");
     const solution = solve(agent, challenge);
     expect((await sendClaim(agent, "durable", challenge, solution)).status).toBe(201);
+    clock.now += 30;
+    expect((await agent.call("GET", `/v1/agents/${agent.did}/sessions`)).status).toBe(200);
 
     await relay.app.close();
     const restarted = await startTestRelay({ now: () => clock.now, handles: HANDLES, dataDir });
@@ -264,6 +266,8 @@ describe("restart", () => {
       expect((await send(target, "GET", "/v1/handles/durable")).body.agent).toBe(agent.did);
       const again = await sendClaim(agent, "durable", challenge, solution);
       expect(again.body.code).toBe("ERR_POW_REPLAYED");
+      // The holder's last call was written on shutdown, though it was less than an hour old.
+      expect(await restarted.app.relay.store.handles.lastSeen(agent.did)).toBe(clock.now);
     } finally {
       relay = restarted;
     }
