@@ -241,12 +241,14 @@ export {
   MAX_APPROVAL_BYTES,
   MAX_DELEGATION_BYTES,
   MAX_INVOCATION_BYTES,
+  OUTCOME_TYP,
   OWNER_CERT_TYP,
   REGISTRATION_TYP,
   REVOCATION_SNAPSHOT_TYP,
   REVOCATION_TYP,
   SESSION_TYP,
   type TokenTyp,
+  VOUCH_TYP,
 } from "./jws/token-types.ts";
 export { verifyJwsSignature } from "./jws/verify-jws-signature.ts";
 export {
@@ -402,3 +404,28 @@ export {
   signRegistration,
   verifyRegistration,
 } from "./session/registration-statement.ts";
+export {
+  OUTCOME_RESULTS,
+  type OutcomeClaims,
+  type OutcomeInput,
+  type OutcomeResult,
+  type ParsedOutcome,
+  parseOutcome,
+  readOutcomeClaims,
+  signOutcome,
+  verifyOutcome,
+} from "./trust/outcome-statement.ts";
+export {
+  MAX_TRUST_STATEMENT_BYTES,
+  type VerifyTrustStatementOptions,
+} from "./trust/trust-statement.ts";
+export {
+  MAX_VOUCH_SECONDS,
+  type ParsedVouch,
+  parseVouch,
+  readVouchClaims,
+  signVouch,
+  type VouchClaims,
+  type VouchInput,
+  verifyVouch,
+} from "./trust/vouch-statement.ts";

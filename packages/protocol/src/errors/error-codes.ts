@@ -182,6 +182,14 @@ export const PROTOCOL_ERROR_CODES = [
   "ERR_REVOCATION_SNAPSHOT_INVALID",
   "ERR_REVOCATION_FEED_STALE",
   "ERR_REVOCATION_FEED_GAP",
+  // trust and the sandbox (docs/spec/trust.md)
+  "ERR_TRUST_STATEMENT_INVALID",
+  "ERR_TRUST_STATEMENT_REPLAYED",
+  "ERR_TRUST_SELF_STATEMENT",
+  "ERR_OUTCOME_ACTION_UNKNOWN",
+  "ERR_OUTCOME_NOT_PARTY",
+  "ERR_TRUST_NOT_OPERATOR",
+  "ERR_SANDBOX_RATE_LIMITED",
 ] as const;
 
 /** One of the protocol package's stable error codes. */

@@ -28,6 +28,11 @@ export const REVOCATION_TYP = "ants-rev+jwt";
 /** `typ` of a relay-signed revocation snapshot (docs/spec/revocation.md 5). */
 export const REVOCATION_SNAPSHOT_TYP = "ants-rev-snapshot+jwt";
 
+/** `typ` of a vouch, signed by the voucher's identity key (docs/spec/trust.md 3.1). */
+export const VOUCH_TYP = "ants-vouch+jwt";
+/** `typ` of an outcome report, signed by the reporter's identity key (docs/spec/trust.md 3.2). */
+export const OUTCOME_TYP = "ants-outcome+jwt";
+
 /** The token types this package signs and verifies. */
 export type TokenTyp =
   | typeof DELEGATION_TYP
@@ -42,7 +47,9 @@ export type TokenTyp =
   | typeof KEY_EVENT_TYP
   | typeof OWNER_CERT_TYP
   | typeof REVOCATION_TYP
-  | typeof REVOCATION_SNAPSHOT_TYP;
+  | typeof REVOCATION_SNAPSHOT_TYP
+  | typeof VOUCH_TYP
+  | typeof OUTCOME_TYP;
 
 /** Largest delegation or approval accepted, in bytes of its compact form (spec 4.1). */
 export const MAX_DELEGATION_BYTES = 8192;

@@ -187,6 +187,14 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_REVOCATION_SNAPSHOT_INVALID: 502,
   ERR_REVOCATION_FEED_STALE: 503,
   ERR_REVOCATION_FEED_GAP: 502,
+  // trust and the sandbox (docs/spec/trust.md); the sandbox code is a `deny` reason on authorize
+  ERR_TRUST_STATEMENT_INVALID: 400,
+  ERR_TRUST_STATEMENT_REPLAYED: 409,
+  ERR_TRUST_SELF_STATEMENT: 400,
+  ERR_OUTCOME_ACTION_UNKNOWN: 404,
+  ERR_OUTCOME_NOT_PARTY: 403,
+  ERR_TRUST_NOT_OPERATOR: 403,
+  ERR_SANDBOX_RATE_LIMITED: 429,
 };
 
 /** A code missing from the table is still a refusal of the input, never a server fault. */
