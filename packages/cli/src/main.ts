@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.ts";
 import { registerApprove } from "./commands/approve.ts";
 import { registerDelegate } from "./commands/delegate.ts";
+import { registerDemo } from "./commands/demo.ts";
 import { registerHandle } from "./commands/handle.ts";
 import { registerInit } from "./commands/init.ts";
 import { registerInvoke } from "./commands/invoke.ts";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .description("ANTS IAM: identity and access management for autonomous software agents")
     .showHelpAfterError(false);
   registerDelegate(program);
+  registerDemo(program);
   registerHandle(program);
   registerInit(program);
   registerKey(program);
