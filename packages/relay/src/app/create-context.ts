@@ -91,12 +91,14 @@ export async function createContext(
     invocationReplay: new ReplayGuard(REPLAY_WINDOW_SECONDS),
     handles: await HandleRegistry.open({
       store,
-      policy: resolveHandlePolicy(options.handles),
+      // The relay's operators may revoke handles unless the handle settings name others.
+      policy: resolveHandlePolicy({ operators: options.operators, ...options.handles }),
       now,
       log: log.child({ component: "handles" }),
       audit: auditLog,
     }),
   };
+  context.handles.revocations.watch(context.revocations);
   // A revoked token or key must not stay verified in the cache (DESIGN.md section 5).
   context.revocations.onApply((entry) => flushLinks(context.linkCache, entry));
   await context.sessions.load(now());

@@ -143,24 +143,21 @@ export async function revokeHandle(
     throw new RelayError("ERR_HANDLE_NOT_FOUND", `handle: "${input.claims.handle}" is not held`);
   }
 
-  // The revocation is appended first: if the relay stops in between, the log says more than the
-  // registry, never less, and a second revoke completes the quarantine.
+  // The revocation log is the record; the registry follows it, so a revocation taken through
+  // POST /v1/revocations or by another instance quarantines the handle the same way.
   const record = status.record;
-  const { seq } = await registry.deps.store.revocations.append({
-    kind: "handle",
-    target: record.name,
-    reason: input.claims.reason!,
-    revoker: operator,
-    at: now,
-  });
-  const write = endHolding(record, now, "revoked", registry.policy, {
-    actor: operator,
-    statement: input.statement,
-    detail: { reason: input.claims.reason, revocation: seq },
-  });
-  await registry.commit(write, () => lostRace(record.name));
-  await registry.forgetIfEmpty(record.agent);
-  return { seq, holder: record.agent, quarantineUntil: write.next.quarantineUntil! };
+  const entry = await registry.revocations.revoke(
+    {
+      kind: "handle",
+      target: record.name,
+      reason: input.claims.reason!,
+      revoker: operator,
+      at: now,
+    },
+    input.statement,
+  );
+  const quarantineUntil = entry.at + registry.policy.quarantineSeconds;
+  return { seq: entry.seq, holder: record.agent, quarantineUntil };
 }
 
 /**

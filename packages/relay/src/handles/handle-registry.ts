@@ -5,6 +5,7 @@ import { RelayError } from "../errors/relay-error.ts";
 import type { HandleEventRecord, HandleRecord, HandleWrite } from "../store/handle-repository.ts";
 import type { RelayStore } from "../store/relay-store.ts";
 import type { HandlePolicy } from "./handle-policy.ts";
+import { HandleRevocations } from "./handle-revocations.ts";
 import { type HandleStatus, handleStatus, lapseTime } from "./handle-status.ts";
 import { HolderActivity } from "./holder-activity.ts";
 
@@ -53,6 +54,8 @@ export class HandleRegistry {
   readonly deps: HandleRegistryDeps;
   readonly policy: HandlePolicy;
   readonly activity: HolderActivity;
+  /** Follows the revocation log: entries of kind `handle` quarantine their handle. */
+  readonly revocations: HandleRevocations;
   readonly secret: Uint8Array;
   readonly #timer: NodeJS.Timeout;
   #rate = { at: Number.NEGATIVE_INFINITY, count: 0 };
@@ -66,6 +69,7 @@ export class HandleRegistry {
       deps.policy.inactivitySeconds,
       (agent, lastSeen) => void this.#settleQuietly(agent, lastSeen),
     );
+    this.revocations = new HandleRevocations(this);
     this.#timer = setInterval(() => void this.sweep(), SWEEP_MS);
     this.#timer.unref();
   }

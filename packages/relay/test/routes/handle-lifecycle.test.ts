@@ -1,4 +1,4 @@
-import { tokenHash } from "@ants/protocol";
+import { signRevocationRequest, tokenHash } from "@ants/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { act, claim, requestChallenge } from "../helpers/handle-agent.ts";
 import { type RelayTarget, send, TestAgent, type TestClock } from "../helpers/test-agent.ts";
@@ -134,6 +134,25 @@ describe("revocation", () => {
     expect(log[0]).toMatchObject({ kind: "handle", target: "abusive", revoker: operator.did });
     expect(await holderOf("abusive")).toBe("ERR_HANDLE_NOT_FOUND");
     expect((await act(holder, "release", "abusive")).body.code).toBe("ERR_HANDLE_NOT_FOUND");
+  });
+});
+
+describe("revocation through the revocation log", () => {
+  it("quarantines a handle its holder revokes with POST /v1/revocations", async () => {
+    const holder = await loggedIn();
+    expect((await claim(holder, "via-log")).status).toBe(201);
+    const request = signRevocationRequest(
+      { aud: target.did, kind: "handle", target: "via-log", reason: "retired" },
+      { signer: holder.signer, now: clock.now },
+    );
+    const answer = await send(target, "POST", "/v1/revocations", { request });
+    expect(answer.status).toBeLessThan(300);
+    await expect.poll(() => holderOf("via-log")).toBe("ERR_HANDLE_NOT_FOUND");
+    const other = await loggedIn();
+    expect((await requestChallenge(other, "via-log")).body.code).toBe("ERR_HANDLE_QUARANTINED");
+    const events = await relay.app.relay.store.handles.listEventsSince(0, 1000);
+    const revoked = events.find((event) => event.handle === "via-log" && event.kind === "revoked");
+    expect(revoked).toMatchObject({ actor: holder.did, statement: request });
   });
 });
 
