@@ -28,6 +28,11 @@ export interface VerifyAccessTokenOptions {
   jwks?: JWTVerifyGetKey;
   /** Verification time, Unix seconds. Default now. */
   now?: number;
+  /**
+   * A followed revocation feed (`RevocationFeed`): refuses a token whose actor, instructors,
+   * principal or session key is revoked, with no round trip, and fails closed when stale.
+   */
+  revocations?: { assertNotRevoked(claims: AccessTokenClaims, now?: number): void };
 }
 
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();
@@ -55,7 +60,9 @@ export async function verifyAccessToken(
       requiredClaims: ["iss", "aud", "sub", "exp", "iat", "jti", "client_id"],
       ...(options.now === undefined ? {} : { currentDate: new Date(options.now * 1000) }),
     });
-    return assertAntsClaims(payload);
+    const claims = assertAntsClaims(payload);
+    options.revocations?.assertNotRevoked(claims, options.now);
+    return claims;
   } catch (error) {
     if (error instanceof ClientError) throw error;
     throw translate(error);

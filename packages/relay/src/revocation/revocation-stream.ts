@@ -36,7 +36,8 @@ export async function streamRevocations(
   response.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-store",
-    connection: "keep-alive",
+    // A stream holds its connection until it ends; it is never reused for another request.
+    connection: "close",
     "x-accel-buffering": "no",
   });
   let last = since;
