@@ -67,6 +67,11 @@ export const EXIT_CODES: Readonly<Partial<Record<CliErrorCode, number>>> = {
   ERR_INVOCATION_CMD_MISMATCH: 18,
   ERR_INVOCATION_SUBJECT_MISMATCH: 18,
   ERR_INVOCATION_HTTP_MISMATCH: 18,
+  // the audit log failed verification (docs/log-api.md, monitoring): never trust it silently
+  ERR_LOG_INCONSISTENT: 19,
+  ERR_LOG_PROOF_INVALID: 19,
+  ERR_LOG_NOTE_SIGNATURE_INVALID: 19,
+  ERR_LOG_NOTE_UNVERIFIED: 19,
 };
 
 /**

@@ -8,6 +8,7 @@ import { registerInit } from "./commands/init.ts";
 import { registerInvoke } from "./commands/invoke.ts";
 import { registerKey } from "./commands/key.ts";
 import { registerKeylog } from "./commands/keylog.ts";
+import { registerLog } from "./commands/log.ts";
 import { registerLogin } from "./commands/login.ts";
 import { registerOwner } from "./commands/owner.ts";
 import { registerRegister } from "./commands/register.ts";
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerOwner(program);
   registerApprove(program);
   registerInvoke(program);
+  registerLog(program);
   registerLogin(program);
   registerRegister(program);
   registerRelayStart(program);

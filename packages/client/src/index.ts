@@ -1,6 +1,25 @@
 export { Agent } from "./agent/agent.ts";
 export type { AgentOptions, DelegateInput, InvokeInput } from "./agent/agent-types.ts";
 export { type AgentSession, type StoredSession, sessionFromStored } from "./agent/session-keys.ts";
+export { type ChainBreak, ChainChecker } from "./audit-log/chain-check.ts";
+export {
+  LogClient,
+  type LogDiscovery,
+  type LogEntryBundle,
+  type LogSearchFilters,
+  type LogSearchPage,
+} from "./audit-log/log-client.ts";
+export {
+  type MonitorOptions,
+  type MonitorProblem,
+  type MonitorReport,
+  monitorLog,
+} from "./audit-log/monitor.ts";
+export {
+  type MonitorState,
+  readMonitorState,
+  writeMonitorState,
+} from "./audit-log/monitor-state.ts";
 export { ClientError, isClientError, withClientErrors } from "./errors/client-error.ts";
 export {
   CLIENT_ERROR_CODES,
