@@ -13,6 +13,8 @@ import { registerLogin } from "./commands/login.ts";
 import { registerOwner } from "./commands/owner.ts";
 import { registerRegister } from "./commands/register.ts";
 import { registerRelayStart } from "./commands/relay-start.ts";
+import { registerRevocations } from "./commands/revocations.ts";
+import { registerRevoke } from "./commands/revoke.ts";
 import { registerToken } from "./commands/token.ts";
 import { registerWhoami } from "./commands/whoami.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
@@ -43,6 +45,8 @@ export function buildProgram(): Command {
   registerLogin(program);
   registerRegister(program);
   registerRelayStart(program);
+  registerRevoke(program);
+  registerRevocations(program);
   registerToken(program);
   registerWhoami(program);
   quietCommanderErrors(program);

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { CliError } from "../cli-error.ts";
 import { insecureWorkFactorFromEnv } from "../identity-options.ts";
 import { printNote } from "../output.ts";
+import { collect } from "../token-options.ts";
 
 /** The relay's data directory when `--data` is not given, relative to the working directory. */
 export const DEFAULT_RELAY_DATA_DIR = ".ants-data";
@@ -14,6 +15,7 @@ interface RelayStartOptions {
   passphraseFile?: string;
   publicUrl?: string;
   logLevel: string;
+  operator: string[];
 }
 
 /**
@@ -38,12 +40,14 @@ export function registerRelayStart(program: Command): void {
     .option("--passphrase-file <file>", "file holding the relay key's passphrase")
     .option("--public-url <url>", "the relay's public URL behind a proxy (checked against htu)")
     .option("--log-level <level>", "log level: fatal, error, warn, info, debug or silent", "info")
+    .option("--operator <did>", "an operator's DID, who may revoke anything; repeat", collect, [])
     .action(async (options: RelayStartOptions) => {
       const running = await startRelay({
         port: parsePort(options.port),
         host: options.host,
         dataDir: options.data,
         logger: { level: options.logLevel },
+        operators: options.operator,
         ...(options.passphraseFile ? { passphraseFile: options.passphraseFile } : {}),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         ...insecureWorkFactorFromEnv(),
