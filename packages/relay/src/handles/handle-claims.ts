@@ -9,8 +9,8 @@ import {
 } from "@ants/protocol";
 import { RelayError } from "../errors/relay-error.ts";
 import type { HandleRegistry } from "./handle-registry.ts";
-import { lostRace } from "./handle-registry.ts";
 import type { HandleStatus } from "./handle-status.ts";
+import { lostRace } from "./handle-writes.ts";
 
 /** The answer to `POST /v1/handles/challenge`: the challenge and how its difficulty was set. */
 export interface IssuedHandleChallenge {

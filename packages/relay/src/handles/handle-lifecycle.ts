@@ -1,7 +1,8 @@
 import { type HandleStatementClaims, tokenHash } from "@ants/protocol";
 import { RelayError } from "../errors/relay-error.ts";
 import type { HandleOffer, HandleRecord } from "../store/handle-repository.ts";
-import { endHolding, type HandleRegistry, lostRace } from "./handle-registry.ts";
+import type { HandleRegistry } from "./handle-registry.ts";
+import { endHolding, lostRace } from "./handle-writes.ts";
 
 /** A lifecycle request whose statement the route has verified against the caller's session. */
 export interface LifecycleInput {

@@ -7,6 +7,7 @@ import type { RelayStore } from "../store/relay-store.ts";
 import type { HandlePolicy } from "./handle-policy.ts";
 import { HandleRevocations } from "./handle-revocations.ts";
 import { type HandleStatus, handleStatus, lapseTime } from "./handle-status.ts";
+import { endHolding, lostRace } from "./handle-writes.ts";
 import { HolderActivity } from "./holder-activity.ts";
 
 /**
@@ -85,17 +86,31 @@ export class HandleRegistry {
   /** The status of a canonical name now. */
   async status(name: string, now = this.deps.now()): Promise<HandleStatus> {
     const record = await this.deps.store.handles.get(name);
-    const lastSeen = record === undefined ? undefined : this.activity.lastSeen(record.agent);
-    return handleStatus(record, lastSeen, now, this.policy);
+    if (record === undefined) return handleStatus(record, undefined, now, this.policy);
+    const status = handleStatus(record, this.activity.lastSeen(record.agent), now, this.policy);
+    if (status.kind === "held" || record.state !== "held") return status;
+    return handleStatus(record, await this.#storedLastSeen(record.agent), now, this.policy);
   }
 
   /** The names an agent holds now, lapsed ones left out. */
   async handlesOf(agent: string, now = this.deps.now()): Promise<string[]> {
     const held = await this.deps.store.handles.listHeldBy(agent);
-    const lastSeen = this.activity.lastSeen(agent);
-    return held
-      .filter((record) => handleStatus(record, lastSeen, now, this.policy).kind === "held")
-      .map((record) => record.name);
+    let lastSeen = this.activity.lastSeen(agent);
+    const isHeld = (record: HandleRecord) =>
+      handleStatus(record, lastSeen, now, this.policy).kind === "held";
+    if (!held.every(isHeld)) lastSeen = await this.#storedLastSeen(agent);
+    return held.filter(isHeld).map((record) => record.name);
+  }
+
+  /**
+   * A holder's last call as the store knows it, taken into memory when later. Consulted only
+   * before calling a handle lapsed, so a holder served by another relay instance (which writes
+   * its time at least hourly) is never lapsed here; the hot path stays a map lookup.
+   */
+  async #storedLastSeen(agent: string): Promise<number | undefined> {
+    const stored = await this.deps.store.handles.lastSeen(agent);
+    if (stored !== undefined) this.activity.observe(agent, stored);
+    return this.activity.lastSeen(agent) ?? stored;
   }
 
   /** Claims recorded in the last hour, cached for a few seconds. */
@@ -214,50 +229,4 @@ export class HandleRegistry {
       },
     });
   }
-}
-
-/**
- * The write that ends a holding: quarantined from `at` for the quarantine period.
- *
- * @example
- * await registry.commit(endHolding(record, now, "released", policy), () => lostRace(name));
- */
-export function endHolding(
-  record: HandleRecord,
-  at: number,
-  reason: "released" | "revoked" | "lapsed",
-  policy: HandlePolicy,
-  extra: { actor?: string | null; statement?: string | null; detail?: object } = {},
-): HandleWrite {
-  const quarantineUntil = at + policy.quarantineSeconds;
-  return {
-    expectedVersion: record.version,
-    next: {
-      ...record,
-      state: "quarantined",
-      endedAt: at,
-      endReason: reason,
-      quarantineUntil,
-      offer: null,
-    },
-    event: {
-      at,
-      kind: reason,
-      handle: record.name,
-      agent: record.agent,
-      actor: extra.actor ?? null,
-      statement: extra.statement ?? null,
-      detail: JSON.stringify({ ...extra.detail, quarantineUntil }),
-    },
-  };
-}
-
-/**
- * The error for a handle that changed between reading and writing it.
- *
- * @example
- * throw lostRace("kevin");
- */
-export function lostRace(name: string): RelayError {
-  return new RelayError("ERR_HANDLE_TAKEN", `handle: "${name}" changed meanwhile; try again`);
 }

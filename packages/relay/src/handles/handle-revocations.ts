@@ -1,6 +1,7 @@
 import { isRelayError } from "../errors/relay-error.ts";
 import type { RevocationAppend, RevocationRecord } from "../store/relay-store.ts";
-import { endHolding, type HandleRegistry, lostRace } from "./handle-registry.ts";
+import type { HandleRegistry } from "./handle-registry.ts";
+import { endHolding, lostRace } from "./handle-writes.ts";
 
 /** The relay's revocation log as the registry uses it (RevocationSet has this shape). */
 export interface HandleRevocationLog {

@@ -57,6 +57,13 @@ export class HolderActivity {
     this.#seen.set(agent, Math.max(now, this.#seen.get(agent) ?? 0));
   }
 
+  /** Takes in a later time learnt from the store (another instance served the call). */
+  observe(agent: string, lastSeen: number): void {
+    const known = this.#seen.get(agent);
+    if (known !== undefined && lastSeen > known) this.#seen.set(agent, lastSeen);
+    if (lastSeen > (this.#persisted.get(agent) ?? 0)) this.#persisted.set(agent, lastSeen);
+  }
+
   /** Stops tracking an agent that no longer holds anything. */
   forget(agent: string): void {
     this.#seen.delete(agent);
