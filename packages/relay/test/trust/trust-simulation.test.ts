@@ -65,7 +65,9 @@ describe("trust simulation (seeded)", () => {
       settle(world);
       expect(risen(world, fakes)).toBe(0);
       expect(certified(world, fakes)).toBe(0);
-      expect(fakes.every((fake) => world.engine.inputsOf(fake, world.now).evidence.value === 0));
+      expect(
+        fakes.every((fake) => world.engine.inputsOf(fake, world.now).evidence.value === 0),
+      ).toBe(true);
     });
   }
 
@@ -85,7 +87,7 @@ describe("trust simulation (seeded)", () => {
         const world = honestWorld({ thresholds: { evidence: [0, 0.7, 0.85, 0.95] } });
         const vouchers = Array.from({ length: g }, (_, i) => honestVoucher(world, `honest${i}`));
         const fakes = addFakes(world, n, 1000 + n);
-        vouchers.forEach((voucher, i) => vouch(world, voucher, fakes[i]!));
+        for (const [i, voucher] of vouchers.entries()) vouch(world, voucher, fakes[i]!);
         settle(world);
         expect(vouchers.every((voucher) => world.engine.levelOf(voucher) > 0)).toBe(true);
         counts.push(risen(world, fakes));
