@@ -7,7 +7,8 @@
  *     [--batch 512] [--flush-ms 2] [--json]
  *
  * Entries are decision entries for 1,000 agents, each with a signed invocation and a two-link
- * chain, as the authorize route logs them. Storage is measured with SQLite's dbstat: pages of each
+ * chain, as the authorize route logs them. Wall-clock rates and this process's CPU time per entry
+ * are both reported: on a shared machine the second is the steadier figure. Storage is measured with SQLite's dbstat: pages of each
  * table and index, so free space inside pages counts against the log.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -101,6 +102,7 @@ async function sequencerRun(dir: string, entries: Omit<DecisionEntry, "prev">[])
     flushIntervalMs: FLUSH_MS,
   });
   const bytes: Uint8Array[] = new Array(entries.length);
+  const cpu = process.cpuUsage();
   const start = performance.now();
   let next = 0;
   // A fixed number of requests in flight, each starting another as it is acknowledged.
@@ -112,9 +114,10 @@ async function sequencerRun(dir: string, entries: Omit<DecisionEntry, "prev">[])
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   const seconds = (performance.now() - start) / 1000;
+  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
   await audit.close();
   await store.close();
-  return { seconds, bytes };
+  return { seconds, cpuSeconds, bytes };
 }
 
 function rawRun(dir: string, bytes: Uint8Array[]) {
@@ -126,13 +129,19 @@ function rawRun(dir: string, bytes: Uint8Array[]) {
   const write = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) insert.run(i, bytes[i]);
   });
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for (let from = 0; from < bytes.length; from += BATCH) {
     write(from, Math.min(bytes.length, from + BATCH));
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpuSeconds = cpuOf(process.cpuUsage(cpu));
   db.close();
-  return { seconds };
+  return { seconds, cpuSeconds };
+}
+
+function cpuOf(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
 }
 
 function storage(path: string, entryBytes: number, count: number) {
@@ -173,6 +182,9 @@ async function main() {
       sequencerPerSecond: Math.round(ENTRIES / sequenced.seconds),
       rawPerSecond: Math.round(ENTRIES / raw.seconds),
       ratio: Number((raw.seconds / sequenced.seconds).toFixed(3)),
+      // CPU time per entry of this process, which the load of other processes does not inflate.
+      sequencerCpuMicrosPerEntry: Number(((sequenced.cpuSeconds / ENTRIES) * 1e6).toFixed(1)),
+      rawCpuMicrosPerEntry: Number(((raw.cpuSeconds / ENTRIES) * 1e6).toFixed(1)),
       storage: storage(join(dir, "log.sqlite"), entryBytes, ENTRIES),
       loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
     };
