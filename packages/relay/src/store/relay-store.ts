@@ -1,6 +1,7 @@
 import type { AuditLogStore } from "../audit-log/audit-log-store.ts";
 import type { FirstSeenRepository } from "./first-seen-repository.ts";
 import type { HandleRepository } from "./handle-repository.ts";
+import type { TrustRepository } from "./trust-repository.ts";
 
 /**
  * The relay's one repository interface. Every method returns a Promise even where the embedded
@@ -19,6 +20,8 @@ export interface RelayStore {
   readonly handles: HandleRepository;
   /** When the relay first saw each delegation (docs/spec/revocation.md 3.2). */
   readonly firstSeen: FirstSeenRepository;
+  /** Trust signals and levels (docs/spec/trust.md 7). */
+  readonly trust: TrustRepository;
   /** Flushes what is queued and closes the store; later calls fail with ERR_STORE_FAILED. */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { RelayError } from "../../errors/relay-error.ts";
 import { FIRST_SEEN_MIGRATION } from "./sqlite-first-seen.ts";
 import { HANDLES_MIGRATION } from "./sqlite-handles.ts";
 import { REVOCATION_LOG_MIGRATION } from "./sqlite-revocations.ts";
+import { TRUST_MIGRATION } from "./sqlite-trust.ts";
 
 /**
  * Schema migrations, applied in order, each once, in one transaction. The applied version is
@@ -94,6 +95,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   AUDIT_LOG_MIGRATION,
   // Revocation log columns (compromise time, epoch, signed request) and the first-seen table.
   REVOCATION_LOG_MIGRATION + FIRST_SEEN_MIGRATION,
+  // Trust: vouches, outcomes, heartbeat slots, stakes and their changes, agents' levels.
+  TRUST_MIGRATION,
 ];
 
 /**

@@ -12,6 +12,7 @@ import { migrateSqlite } from "./sqlite-migrations.ts";
 import { createSqlitePending } from "./sqlite-pending.ts";
 import { createSqliteRevocations } from "./sqlite-revocations.ts";
 import { createSqliteSessions } from "./sqlite-sessions.ts";
+import { createSqliteTrust } from "./sqlite-trust.ts";
 
 /** The file name of the relay's database inside its data directory. */
 export const SQLITE_FILE_NAME = "relay.sqlite";
@@ -49,6 +50,7 @@ export function openSqliteStore(path: string): RelayStore {
     log: createSqliteLogStore(db),
     handles: createSqliteHandles(db),
     firstSeen: createSqliteFirstSeen(db),
+    trust: createSqliteTrust(db),
     close: async () => {
       if (db.open) db.close();
     },
