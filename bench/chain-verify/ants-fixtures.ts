@@ -88,6 +88,11 @@ const identityKeys = new Map(
 );
 const sessionKey = AGENTS.danSession.signer.publicKey;
 
+// Hooks are created once, as a relay would hold them, not per request.
+const resolveKey = (did: string) => identityKeys.get(did);
+const invocationKey = () => sessionKey;
+const isRevoked = () => false;
+
 /** Verifies one chain plus invocation as the relay would, with an optional link cache. */
 export function antsVerify(delegations: string[], invocation: string, cache?: LinkCache): void {
   verifyChain({
@@ -95,10 +100,10 @@ export function antsVerify(delegations: string[], invocation: string, cache?: Li
     invocation,
     now: NOW,
     audience: AGENTS.relay.did,
-    resolveKey: (did) => identityKeys.get(did),
-    invocationKey: () => sessionKey,
-    isRevoked: () => false,
-    ...(cache !== undefined && { cache }),
+    resolveKey,
+    invocationKey,
+    isRevoked,
+    cache,
   });
 }
 

@@ -3,7 +3,6 @@ import type { VerifiedLink } from "../delegation/link-cache.ts";
 import {
   assertNotRevoked,
   resolveDidKey,
-  resolveSignerKey,
   type VerificationHooks,
 } from "../delegation/verification-hooks.ts";
 import {
@@ -125,15 +124,16 @@ function checkInvocationSignature(
   invocationHash: string,
   options: VerifyChainOptions,
 ): void {
-  const resolveKey = options.resolveKey ?? resolveDidKey;
-  const invocationKey: InvocationKeyResolver =
-    options.invocationKey ?? ((did, kid, atTime) => resolveKey(did, atTime, kid));
-  const key = resolveSignerKey(
-    (did, atTime, kid) => invocationKey(did, kid, atTime),
-    actor,
-    options.now,
-    jws.kid,
-  );
+  // Called directly rather than through adapter closures: this runs on every request.
+  const key =
+    options.invocationKey !== undefined
+      ? options.invocationKey(actor, jws.kid, options.now)
+      : (options.resolveKey ?? resolveDidKey)(actor, options.now, jws.kid);
+  if (key === undefined || key === null) {
+    throw new ProtocolError("ERR_KEY_UNKNOWN", "iss: no session key known for this actor and kid", {
+      details: { kid: jws.kid },
+    });
+  }
   verifyJwsSignature(jws, key);
   assertNotRevoked(options.isRevoked, {
     tokenHash: invocationHash,

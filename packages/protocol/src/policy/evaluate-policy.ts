@@ -117,6 +117,10 @@ function quantify(
   const value = resolveSelector(statement.selector, input, budget);
   if (value === SELECTION_FAILED || value === null || typeof value !== "object") return false;
   const elements = Array.isArray(value) ? value : Object.values(value);
-  const holds = (element: JsonValue) => evaluateStatement(statement.statement, element, budget);
-  return statement.op === "all" ? elements.every(holds) : elements.some(holds);
+  const all = statement.op === "all";
+  for (const element of elements) {
+    // all: stop at the first false; any: stop at the first true.
+    if (evaluateStatement(statement.statement, element, budget) !== all) return !all;
+  }
+  return all;
 }
