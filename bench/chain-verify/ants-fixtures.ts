@@ -91,7 +91,7 @@ const sessionKey = AGENTS.danSession.signer.publicKey;
 // Hooks are created once, as a relay would hold them, not per request.
 const resolveKey = (did: string) => identityKeys.get(did);
 const invocationKey = () => sessionKey;
-const isRevoked = () => false;
+const isRevoked = (): false => false;
 
 /** Verifies one chain plus invocation as the relay would, with an optional link cache. */
 export function antsVerify(delegations: string[], invocation: string, cache?: LinkCache): void {
