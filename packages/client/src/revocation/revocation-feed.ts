@@ -132,6 +132,20 @@ export class RevocationFeed {
     }
   }
 
+  /**
+   * Refuses a revoked handle before a resolution is trusted. Throws ERR_REVOCATION_FEED_STALE or
+   * ERR_REVOKED_HANDLE with the entry's seq.
+   */
+  assertHandleNotRevoked(handle: string, now = this.#now()): void {
+    this.assertFresh(now);
+    const seq = this.#state.lookup("handle", handle);
+    if (seq !== undefined) {
+      throw new ClientError("ERR_REVOKED_HANDLE", `handle: revoked (seq ${seq})`, {
+        details: { seq },
+      });
+    }
+  }
+
   /** Stops following. */
   async close(): Promise<void> {
     this.#abort.abort();

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   createSigner,
+  didFromPublicKey,
   type Ed25519Signer,
   generateKeyPair,
   jwkThumbprint,
@@ -38,7 +39,11 @@ beforeAll(async () => {
   relayDid = relay.app.relay.identity.did;
 });
 afterAll(async () => {
-  await relay.close();
+  // fetch keeps pooled sockets that never carry a request after an aborted stream; the relay
+  // would wait for each until its header timeout, so the test closes them outright.
+  const closing = relay.close();
+  relay.app.server.closeAllConnections();
+  await closing;
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -139,6 +144,26 @@ describe("RevocationFeed", () => {
       expect(() =>
         feed.check({ tokenHash: "x", issuer: "y", kid: "z", seenAt: now, role: "delegation" }),
       ).toThrow(expect.objectContaining({ code: "ERR_REVOCATION_FEED_STALE" }));
+    } finally {
+      await feed.close();
+    }
+  });
+
+  it("refuses a handle an operator revoked, once the entry arrives", async () => {
+    const operator = signer();
+    relay.app.relay.revocation.operators = new Set([didFromPublicKey(operator.publicKey)]);
+    const feed = await RevocationFeed.follow({ relay: client, now: () => clock.now });
+    try {
+      expect(() => feed.assertHandleNotRevoked("kevin")).not.toThrow();
+      const request = signRevocationRequest(
+        { aud: relayDid, kind: "handle", target: "kevin" },
+        { signer: operator, now: clock.now },
+      );
+      const { entry } = await submitRevocation(client, { request });
+      await until(() => feed.seq >= entry.seq);
+      expect(() => feed.assertHandleNotRevoked("kevin")).toThrow(
+        expect.objectContaining({ code: "ERR_REVOKED_HANDLE", details: { seq: entry.seq } }),
+      );
     } finally {
       await feed.close();
     }
