@@ -42,6 +42,7 @@ export function registerRelayStart(program: Command): void {
     .option("--passphrase-file <file>", "file holding the relay key's passphrase")
     .option("--public-url <url>", "the relay's public URL behind a proxy (checked against htu)")
     .option("--policy <file>", "command policy: minimum trust level per command prefix (JSON)")
+    .option("--policy <file>", "command policy: minimum trust level per command prefix (JSON)")
     .option("--log-level <level>", "log level: fatal, error, warn, info, debug or silent", "info")
     .option("--operator <did>", "an operator's DID, who may revoke anything; repeat", collect, [])
     .option(
@@ -59,6 +60,7 @@ export function registerRelayStart(program: Command): void {
         ...(databaseUrl ? { databaseUrl } : {}),
         ...(options.passphraseFile ? { passphraseFile: options.passphraseFile } : {}),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+        ...(options.policy ? { policyFile: options.policy } : {}),
         ...(options.policy ? { policyFile: options.policy } : {}),
         ...insecureWorkFactorFromEnv(),
       });
