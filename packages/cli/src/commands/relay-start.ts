@@ -17,6 +17,7 @@ interface RelayStartOptions {
   policy?: string;
   logLevel: string;
   operator: string[];
+  databaseUrl?: string;
 }
 
 /**
@@ -43,13 +44,19 @@ export function registerRelayStart(program: Command): void {
     .option("--policy <file>", "command policy: minimum trust level per command prefix (JSON)")
     .option("--log-level <level>", "log level: fatal, error, warn, info, debug or silent", "info")
     .option("--operator <did>", "an operator's DID, who may revoke anything; repeat", collect, [])
+    .option(
+      "--database-url <url>",
+      "PostgreSQL store shared by several relays (default: $ANTS_DATABASE_URL, else SQLite in --data)",
+    )
     .action(async (options: RelayStartOptions) => {
+      const databaseUrl = options.databaseUrl ?? (process.env.ANTS_DATABASE_URL || undefined);
       const running = await startRelay({
         port: parsePort(options.port),
         host: options.host,
         dataDir: options.data,
         logger: { level: options.logLevel },
         operators: options.operator,
+        ...(databaseUrl ? { databaseUrl } : {}),
         ...(options.passphraseFile ? { passphraseFile: options.passphraseFile } : {}),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         ...(options.policy ? { policyFile: options.policy } : {}),

@@ -27,9 +27,11 @@ import { registerLogRoutes } from "../routes/log-routes.ts";
 import { registerLoginRoutes } from "../routes/login-routes.ts";
 import { registerRevocationRoutes } from "../routes/revocation-routes.ts";
 import { registerSessionRoutes } from "../routes/session-routes.ts";
+import { registerTrustRoutes } from "../routes/trust-routes.ts";
 import { registerWellKnownRoutes } from "../routes/well-known-routes.ts";
 import { registerCommonSchemas } from "../schemas/common-schemas.ts";
 import type { RelayStore } from "../store/relay-store.ts";
+import type { RelayTrustOptions } from "../trust/open-trust.ts";
 import { createContext } from "./create-context.ts";
 
 /** Options for {@link buildRelay}. */
@@ -44,6 +46,11 @@ export interface RelayOptions {
   insecureWorkFactorLog2ForTests?: number;
   /** A store to use instead of the SQLite file in dataDir. The relay closes it on close. */
   store?: RelayStore;
+  /**
+   * PostgreSQL connection string (`--database-url`, `ANTS_DATABASE_URL`): the store several relay
+   * instances share (docs/operations.md). Default: the embedded SQLite file in dataDir.
+   */
+  databaseUrl?: string;
   /** An identity to use instead of the keystore in dataDir. */
   identity?: RelayIdentity;
   /** The clock, Unix seconds. Default: the system clock. */
@@ -70,6 +77,8 @@ export interface RelayOptions {
   auditBatch?: { maxDelayMs?: number; maxBatch?: number };
   /** Handle registry settings: reserved names, operators, limits and periods. */
   handles?: HandleOptions;
+  /** Trust formula v1's parameters: seeds, pinned levels, thresholds (docs/spec/trust.md 5). */
+  trust?: RelayTrustOptions;
 }
 /** How often expired sessions are dropped from memory. */
 const SESSION_SWEEP_MS = 60_000;
@@ -127,6 +136,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
     closing = true;
     clearInterval(sweep);
     await context.revocations.close();
+    await context.trust.close();
     await context.firstSeen.flush();
     await context.audit.close();
     await context.handles.close();
@@ -143,5 +153,6 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   registerApprovalRoutes(app);
   registerRevocationRoutes(app);
   registerHandleRoutes(app);
+  registerTrustRoutes(app);
   return app;
 }

@@ -13,7 +13,10 @@ import { ChallengeBook } from "../sessions/challenge-book.ts";
 import { ReplayGuard } from "../sessions/replay-guard.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
 import { MAX_SESSION_SECONDS } from "../sessions/session-token.ts";
+import { openPostgresStore } from "../store/postgres/postgres-store.ts";
 import { openSqliteStore, SQLITE_FILE_NAME } from "../store/sqlite/sqlite-store.ts";
+import { openTrust } from "../trust/open-trust.ts";
+import { onRevocation, reactionDeps } from "../trust/trust-reactions.ts";
 import type { RelayOptions } from "./build-relay.ts";
 import { normalizePublicUrl, type RelayContext } from "./relay-context.ts";
 
@@ -47,7 +50,11 @@ export async function createContext(
       insecureWorkFactorLog2ForTests: options.insecureWorkFactorLog2ForTests,
       log,
     }));
-  const store = options.store ?? openSqliteStore(join(dataDir!, SQLITE_FILE_NAME));
+  const store =
+    options.store ??
+    (options.databaseUrl
+      ? await openPostgresStore(options.databaseUrl)
+      : openSqliteStore(join(dataDir!, SQLITE_FILE_NAME)));
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const revocation = await openRevocations({
     store,
@@ -67,6 +74,14 @@ export async function createContext(
     publicUrl: () => context.publicUrl,
   });
   revocation.services.audit = auditLog;
+  const trust = await openTrust({
+    options: options.trust,
+    store,
+    now,
+    log,
+    audit: auditLog,
+    revocations: revocation.revocations,
+  });
   const context: RelayContext = {
     identity,
     store,
@@ -85,7 +100,8 @@ export async function createContext(
     policy:
       options.policy ??
       (options.policyFile ? await loadRelayPolicy(options.policyFile) : OPEN_POLICY),
-    trustLevelOf: () => 0,
+    trustLevelOf: (agent) => trust.levelOf(agent),
+    trust,
     audit: auditLog,
     auditLog,
     invocationReplay: new ReplayGuard(REPLAY_WINDOW_SECONDS),
@@ -101,6 +117,8 @@ export async function createContext(
   context.handles.revocations.watch(context.revocations);
   // A revoked token or key must not stay verified in the cache (DESIGN.md section 5).
   context.revocations.onApply((entry) => flushLinks(context.linkCache, entry));
+  // Revoked vouches leave the graph; an operator's revocation of an agent is misbehaviour.
+  context.revocations.onApply((entry) => onRevocation(reactionDeps(context), entry));
   await context.sessions.load(now());
   for (const seen of await auditLog.listInvocationsSince(now() - REPLAY_WINDOW_SECONDS)) {
     context.invocationReplay.checkAndRemember(`${seen.actor}:${seen.jti}`, now());
