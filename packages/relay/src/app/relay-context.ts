@@ -14,6 +14,7 @@ import type { ChallengeBook } from "../sessions/challenge-book.ts";
 import type { ReplayGuard } from "../sessions/replay-guard.ts";
 import type { SessionRegistry } from "../sessions/session-registry.ts";
 import type { RelayStore } from "../store/relay-store.ts";
+import type { TrustService } from "../trust/trust-service.ts";
 
 /** What every route of one relay shares. */
 export interface RelayContext {
@@ -46,8 +47,10 @@ export interface RelayContext {
   linkCache: LinkCache;
   /** Minimum trust level per command prefix. */
   policy: RelayPolicy;
-  /** An agent's trust level (L0 to L4); every agent is L0 until the trust engine lands. */
+  /** An agent's published trust level (L0 to L4): one Map lookup (docs/spec/trust.md). */
   trustLevelOf(agent: string): number;
+  /** The trust engine, its signals, the sandbox limiter and recent actions. */
+  trust: TrustService;
   /** Where decisions are written before they are answered. */
   audit: AuditSink;
   /** The Merkle audit log behind `audit`: events, checkpoints, proofs, tiles and search. */

@@ -2,6 +2,8 @@ import type { ChainVerification } from "@ants/protocol";
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import type { LiveSession } from "../sessions/session-registry.ts";
+import { partiesOf, sandboxGate } from "../trust/sandbox-gate.ts";
+import { observeCall, reactionDeps } from "../trust/trust-reactions.ts";
 import { signAccessToken } from "./access-token.ts";
 import {
   AUTHORIZE_PATH,
@@ -52,9 +54,22 @@ export async function authorizeInvocation(
 
   const result = outcome.result;
   subject.result = result;
+  // The behaviour profile sees every verified call; a drop applies to this call's gate.
+  observeCall(reactionDeps(context), {
+    agent: result.actor,
+    command: result.command,
+    principal: result.principal,
+  });
   const gate = trustGate(context, result);
   if (gate !== undefined) return deny(context, subject, gate.code, gate.message, now);
-  if (result.approvals.length > 0) return pend(context, subject, result, body, session, now);
+  const sandbox = sandboxGate(context, result, now);
+  if ("refusal" in sandbox) {
+    return deny(context, subject, sandbox.refusal.code, sandbox.refusal.message, now);
+  }
+  const approvals = [...result.approvals, ...sandbox.approvals];
+  if (approvals.length > 0) {
+    return pend(context, subject, { ...result, approvals }, body, session, now);
+  }
   return allow(context, subject, result, { resource: body.resource, jkt: session.jkt, now });
 }
 
@@ -111,6 +126,12 @@ export async function allow(
   target: { resource: string | undefined; jkt: string; now: number },
 ): Promise<DecisionAnswer> {
   const recorded = await recordDecision(context, subject, "allow", null, target.now);
+  // Its outcome may now be reported by the parties (docs/spec/trust.md 3.4).
+  context.trust.actions.remember(result.invocationHash, {
+    actor: result.actor,
+    parties: partiesOf(result),
+    at: target.now,
+  });
   const answer: DecisionAnswer = {
     decision: "allow",
     ...pick(recorded),

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { commandCovers, isCommand } from "@ants/protocol";
 import { RelayError } from "../errors/relay-error.ts";
+import { NO_SANDBOX, parseSandboxRules, type SandboxRules } from "../trust/sandbox-rules.ts";
 
 /** Highest trust level (L4). */
 const MAX_LEVEL = 4;
@@ -16,14 +17,16 @@ const MAX_LEVEL = 4;
  */
 export interface RelayPolicy {
   levelFor(command: string): number;
+  /** Sandbox rules per command prefix and level (docs/spec/trust.md 8); none by default. */
+  sandbox?: SandboxRules;
 }
 
-/** The default: every command at level 0. */
-export const OPEN_POLICY: RelayPolicy = { levelFor: () => 0 };
+/** The default: every command at level 0, no sandbox rules. */
+export const OPEN_POLICY: RelayPolicy = { levelFor: () => 0, sandbox: NO_SANDBOX };
 
 /**
- * Parses a policy document `{"levels": {"<command prefix>": <level 0-4>, ...}}`. Throws
- * ERR_CONFIG_INVALID naming the bad entry.
+ * Parses a policy document `{"levels": {"<command prefix>": <level 0-4>, ...}, "sandbox": {...}}`
+ * (sandbox rules: docs/spec/trust.md 8). Throws ERR_CONFIG_INVALID naming the bad entry.
  *
  * @example
  * parseRelayPolicy({ levels: { "/social/post": 1 } });
@@ -32,7 +35,7 @@ export function parseRelayPolicy(document: unknown): RelayPolicy {
   if (typeof document !== "object" || document === null || Array.isArray(document)) {
     throw policyError("expected an object");
   }
-  const { levels, ...rest } = document as { levels?: unknown };
+  const { levels, sandbox, ...rest } = document as { levels?: unknown; sandbox?: unknown };
   if (Object.keys(rest).length > 0) throw policyError(`unknown member ${Object.keys(rest)[0]}`);
   if (typeof levels !== "object" || levels === null || Array.isArray(levels)) {
     throw policyError("levels: expected an object of command prefix to level");
@@ -48,6 +51,7 @@ export function parseRelayPolicy(document: unknown): RelayPolicy {
   rules.sort((a, b) => b.prefix.length - a.prefix.length);
   return {
     levelFor: (command) => rules.find((rule) => commandCovers(rule.prefix, command))?.level ?? 0,
+    sandbox: sandbox === undefined ? NO_SANDBOX : parseSandboxRules(sandbox),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   hashSchema,
 } from "../schemas/common-schemas.ts";
 import { signSessionToken } from "../sessions/session-token.ts";
+import { observeLogin, reactionDeps } from "../trust/trust-reactions.ts";
 
 /**
  * `POST /v1/sessions/challenge` and `POST /v1/sessions`: a single-use nonce, then a login
@@ -114,6 +115,13 @@ function registerLogin(app: FastifyInstance): void {
       const others = relay.sessions
         .liveOf(agent.id, now)
         .filter((s) => s.instance !== claims.instance);
+      // More live instances than declared is a copied key: L0 at once (docs/spec/trust.md 4.6).
+      await observeLogin(reactionDeps(relay), {
+        agent: agent.id,
+        registeredAt: agent.registeredAt,
+        declared: agent.instances,
+        live: others.length + 1,
+      });
       if (others.length >= agent.instances) {
         throw new RelayError(
           "ERR_INSTANCES_EXCEEDED",

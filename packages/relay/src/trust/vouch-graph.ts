@@ -77,6 +77,11 @@ export class VouchGraph {
     return found;
   }
 
+  /** Every agent some live vouch names as its vouchee. */
+  vouchees(): Set<string> {
+    return new Set([...this.#byPair.values()].map((edge) => edge.vouchee));
+  }
+
   /** Drops expired vouches; returns how many. */
   expire(now: number): number {
     let dropped = 0;
