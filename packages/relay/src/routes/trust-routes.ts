@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { RelayContext } from "../app/relay-context.ts";
+import { RelayError } from "../errors/relay-error.ts";
 import { errorResponses } from "../schemas/common-schemas.ts";
 import {
   agentIdParams,
@@ -165,9 +166,15 @@ function registerExplanation(app: FastifyInstance): void {
     async (request) => {
       const relay = app.relay;
       const now = relay.now();
+      const id = request.params.id;
+      const config = relay.trust.deps.config;
+      const known = config.pinned[id] !== undefined || config.seeds.includes(id);
+      if (!known && (await relay.store.agents.get(id)) === undefined) {
+        throw new RelayError("ERR_AGENT_NOT_FOUND", "agent: not registered");
+      }
       // Recompute what changed first, so the explanation and the authorize path agree.
       await relay.trust.refresh();
-      return explainTrust(relay.trust.engine, request.params.id, now);
+      return explainTrust(relay.trust.engine, id, now);
     },
   );
 }
