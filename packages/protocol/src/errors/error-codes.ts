@@ -182,6 +182,8 @@ export const PROTOCOL_ERROR_CODES = [
   "ERR_REVOCATION_SNAPSHOT_INVALID",
   "ERR_REVOCATION_FEED_STALE",
   "ERR_REVOCATION_FEED_GAP",
+  // a relay instance that cannot confirm it holds every revocation (DESIGN.md section 11)
+  "ERR_REVOCATION_STALE",
   // trust and the sandbox (docs/spec/trust.md)
   "ERR_TRUST_STATEMENT_INVALID",
   "ERR_TRUST_STATEMENT_REPLAYED",
@@ -190,6 +192,17 @@ export const PROTOCOL_ERROR_CODES = [
   "ERR_OUTCOME_NOT_PARTY",
   "ERR_TRUST_NOT_OPERATOR",
   "ERR_SANDBOX_RATE_LIMITED",
+  // OAuth 2.0 authorization server (docs/oauth.md)
+  "ERR_OAUTH_REQUEST_INVALID",
+  "ERR_OAUTH_GRANT_TYPE_UNSUPPORTED",
+  "ERR_OAUTH_SCOPE_INVALID",
+  "ERR_OAUTH_RESOURCE_MISSING",
+  "ERR_CLIENT_UNKNOWN",
+  "ERR_ASSERTION_INVALID",
+  "ERR_ASSERTION_ALG_UNSUPPORTED",
+  "ERR_ASSERTION_AUDIENCE_MISMATCH",
+  "ERR_ASSERTION_EXPIRED",
+  "ERR_ASSERTION_REPLAYED",
 ] as const;
 
 /** One of the protocol package's stable error codes. */

@@ -17,6 +17,8 @@ import "../http/request-context.ts";
 import type { HandleOptions } from "../handles/handle-policy.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
 import type { RelayPolicy } from "../policy/relay-policy.ts";
+import { registerFreshnessGuard } from "../revocation/freshness-guard.ts";
+import { RevocationFanout } from "../revocation/revocation-fanout.ts";
 import type { RevocationOptions } from "../revocation/revocation-services.ts";
 import { registerAgentRoutes } from "../routes/agent-routes.ts";
 import { registerApprovalRoutes } from "../routes/approval-routes.ts";
@@ -25,14 +27,17 @@ import { registerHandleRoutes } from "../routes/handle-routes.ts";
 import { registerHealthRoutes } from "../routes/health-routes.ts";
 import { registerLogRoutes } from "../routes/log-routes.ts";
 import { registerLoginRoutes } from "../routes/login-routes.ts";
+import { registerOAuthRoutes } from "../routes/oauth-routes.ts";
 import { registerRevocationRoutes } from "../routes/revocation-routes.ts";
 import { registerSessionRoutes } from "../routes/session-routes.ts";
 import { registerTrustRoutes } from "../routes/trust-routes.ts";
 import { registerWellKnownRoutes } from "../routes/well-known-routes.ts";
 import { registerCommonSchemas } from "../schemas/common-schemas.ts";
+import { isPostgresStore } from "../store/postgres/postgres-store.ts";
 import type { RelayStore } from "../store/relay-store.ts";
 import type { RelayTrustOptions } from "../trust/open-trust.ts";
 import { createContext } from "./create-context.ts";
+import type { RelayContext } from "./relay-context.ts";
 
 /** Options for {@link buildRelay}. */
 export interface RelayOptions {
@@ -130,11 +135,14 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
 
   const context = await createContext(options, log, metrics);
   app.decorate("relay", context);
+  const fanout = await startFanout(context, options);
+  if (fanout !== undefined) registerFreshnessGuard(app, fanout);
   const sweep = setInterval(() => context.sessions.sweep(context.now()), SESSION_SWEEP_MS);
   sweep.unref();
   app.addHook("onClose", async () => {
     closing = true;
     clearInterval(sweep);
+    await fanout?.close();
     await context.revocations.close();
     await context.trust.close();
     await context.firstSeen.flush();
@@ -143,7 +151,11 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
     await context.store.close();
   });
 
-  registerHealthRoutes(app, { metrics, isHealthy: () => !closing });
+  registerHealthRoutes(app, {
+    metrics,
+    isHealthy: () => !closing,
+    assertReady: () => fanout?.assertCurrent(),
+  });
   registerWellKnownRoutes(app);
   registerAgentRoutes(app);
   registerLoginRoutes(app);
@@ -153,6 +165,22 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   registerApprovalRoutes(app);
   registerRevocationRoutes(app);
   registerHandleRoutes(app);
+  await registerOAuthRoutes(app);
   registerTrustRoutes(app);
   return app;
+}
+
+/** On a shared PostgreSQL store, listens for other instances' revocations (revocation-fanout.ts). */
+async function startFanout(
+  context: RelayContext,
+  options: RelayOptions,
+): Promise<RevocationFanout | undefined> {
+  if (!isPostgresStore(context.store)) return undefined;
+  const log = context.log.child({ component: "revocation-fanout" });
+  return RevocationFanout.start({
+    store: context.store,
+    revocations: context.revocations,
+    staleAfterMs: options.revocation?.staleAfterMs,
+    onError: (error) => log.debug({ err: error }, "revocation store unreachable"),
+  });
 }

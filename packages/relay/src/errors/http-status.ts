@@ -187,6 +187,8 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_REVOCATION_SNAPSHOT_INVALID: 502,
   ERR_REVOCATION_FEED_STALE: 503,
   ERR_REVOCATION_FEED_GAP: 502,
+  // fails closed until it confirms it is current with the shared store again
+  ERR_REVOCATION_STALE: 503,
   // trust and the sandbox (docs/spec/trust.md); the sandbox code is a `deny` reason on authorize
   ERR_TRUST_STATEMENT_INVALID: 400,
   ERR_TRUST_STATEMENT_REPLAYED: 409,
@@ -195,6 +197,17 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_OUTCOME_NOT_PARTY: 403,
   ERR_TRUST_NOT_OPERATOR: 403,
   ERR_SANDBOX_RATE_LIMITED: 429,
+  // OAuth 2.0 (docs/oauth.md section 4); the token endpoint answers its own statuses
+  ERR_OAUTH_REQUEST_INVALID: 400,
+  ERR_OAUTH_GRANT_TYPE_UNSUPPORTED: 400,
+  ERR_OAUTH_SCOPE_INVALID: 400,
+  ERR_OAUTH_RESOURCE_MISSING: 400,
+  ERR_CLIENT_UNKNOWN: 401,
+  ERR_ASSERTION_INVALID: 401,
+  ERR_ASSERTION_ALG_UNSUPPORTED: 401,
+  ERR_ASSERTION_AUDIENCE_MISMATCH: 401,
+  ERR_ASSERTION_EXPIRED: 401,
+  ERR_ASSERTION_REPLAYED: 401,
 };
 
 /** A code missing from the table is still a refusal of the input, never a server fault. */

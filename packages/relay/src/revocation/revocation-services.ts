@@ -19,6 +19,11 @@ export interface RevocationOptions {
   pollMs?: number;
   /** Streams open at once at most; default 1000. */
   maxStreams?: number;
+  /**
+   * On a shared PostgreSQL store: how long an instance may go without confirming it holds every
+   * revocation before it refuses decisions (ERR_REVOCATION_STALE); default 2000 ms.
+   */
+  staleAfterMs?: number;
 }
 
 /** Everything the revocation routes share. */

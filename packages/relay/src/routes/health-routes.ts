@@ -12,7 +12,12 @@ import { errorResponses } from "../schemas/common-schemas.ts";
  */
 export function registerHealthRoutes(
   app: FastifyInstance,
-  options: { metrics: RelayMetrics; isHealthy: () => boolean },
+  options: {
+    metrics: RelayMetrics;
+    isHealthy: () => boolean;
+    /** Throws a coded error when the relay must not serve decisions (a stale instance). */
+    assertReady?: () => void;
+  },
 ): void {
   app.get(
     "/healthz",
@@ -33,6 +38,7 @@ export function registerHealthRoutes(
     },
     async () => {
       if (!options.isHealthy()) throw new RelayError("ERR_UNAVAILABLE", "relay: shutting down");
+      options.assertReady?.();
       return { status: "ok" as const };
     },
   );

@@ -40,7 +40,7 @@ export interface PgPoolOptions {
  */
 export function createPgPool(url: string, options: PgPoolOptions = {}): pg.Pool {
   const schema = options.schema ?? "public";
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+  if (!/^[a-z_][a-z0-9_]{0,49}$/.test(schema)) {
     throw new RelayError("ERR_CONFIG_INVALID", "database schema: expected a lower-case identifier");
   }
   const pool = new pg.Pool({

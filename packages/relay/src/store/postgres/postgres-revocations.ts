@@ -2,8 +2,17 @@ import type pg from "pg";
 import type { RevocationAppend, RevocationRecord, RevocationRepository } from "../relay-store.ts";
 import { inTransaction, lockFor, run } from "./pg-pool.ts";
 
-/** The channel a relay notifies after appending a revocation; the payload is the sequence number. */
-export const REVOCATION_CHANNEL = "ants_revocations";
+/**
+ * The channel a relay notifies after appending a revocation; the payload is the sequence number.
+ * Channels are database-wide, so the name carries the schema (schemas are checked identifiers of
+ * at most 50 characters, which keeps the name under PostgreSQL's 63).
+ *
+ * @example
+ * revocationChannel("public"); // "ants_revocations_public"
+ */
+export function revocationChannel(schema: string): string {
+  return `ants_revocations_${schema}`;
+}
 
 const COLUMNS = `seq, kind, target, reason, revoker, at, compromised_since AS "compromisedSince",
   epoch, request`;
@@ -16,9 +25,9 @@ const COLUMNS = `seq, kind, target, reason, revoker, at, compromised_since AS "c
  * an entry exactly when they can read it.
  *
  * @example
- * const { seq } = await createPostgresRevocations(pool).append(entry);
+ * const { seq } = await createPostgresRevocations(pool, "public").append(entry);
  */
-export function createPostgresRevocations(pool: pg.Pool): RevocationRepository {
+export function createPostgresRevocations(pool: pg.Pool, schema: string): RevocationRepository {
   return {
     append: (entry) =>
       inTransaction(pool, async (client) => {
@@ -42,7 +51,7 @@ export function createPostgresRevocations(pool: pg.Pool): RevocationRepository {
           ],
         );
         const seq = rows[0]!.seq;
-        await run(client, "SELECT pg_notify($1, $2)", [REVOCATION_CHANNEL, String(seq)]);
+        await run(client, "SELECT pg_notify($1, $2)", [revocationChannel(schema), String(seq)]);
         return { seq, ...row };
       }),
     listSince: async (after, limit) =>

@@ -60,7 +60,7 @@ export async function openPostgresStore(
     pool,
     agents: createPostgresAgents(pool),
     sessions: createPostgresSessions(pool),
-    revocations: createPostgresRevocations(pool),
+    revocations: createPostgresRevocations(pool, schema),
     decisions: createPostgresDecisions(pool),
     pending: createPostgresPending(pool),
     log: createPostgresLogStore(pool),
