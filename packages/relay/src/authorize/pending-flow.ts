@@ -13,6 +13,7 @@ import {
 } from "@ants/protocol";
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
+import { keyEventBookOf } from "../key-events/key-event-book.ts";
 import type { LiveSession } from "../sessions/session-registry.ts";
 import type { PendingRecord } from "../store/relay-store.ts";
 import { allow, deny, type StoredRequest, trustGate } from "./authorize-invocation.ts";
@@ -54,6 +55,7 @@ export async function approveInvocation(
   const verified = verifyApproval(token, {
     invocationHash: pending.hash,
     now,
+    resolveKey: keyEventBookOf(context).resolveKey,
     isRevoked: context.revocations.check,
   });
   const requirements = requirementsOf(pending);

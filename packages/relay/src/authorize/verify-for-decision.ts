@@ -7,6 +7,7 @@ import {
 } from "@ants/protocol";
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
+import { keyEventBookOf } from "../key-events/key-event-book.ts";
 import type { BoundInvocation } from "./authorize-request.ts";
 
 /** What chain verification concluded: a result, or a refusal to audit as `deny`. */
@@ -42,6 +43,7 @@ export function verifyForDecision(context: RelayContext, inputs: ChainInputs): C
     const result = verifyChain({
       delegations: inputs.chain,
       invocation: inputs.invocation,
+      parsedInvocation: inputs.bound,
       now: inputs.now,
       audience: context.identity.did,
       request: { method: "POST", url: inputs.url },
@@ -51,6 +53,8 @@ export function verifyForDecision(context: RelayContext, inputs: ChainInputs): C
           ? inputs.sessionKey
           : undefined;
       },
+      // After a rotation an agent signs with its current key, not the one its did:key encodes.
+      resolveKey: keyEventBookOf(context).resolveKey,
       isRevoked: context.revocations.check,
       firstSeen: context.firstSeen.lookup,
       cache: context.linkCache,

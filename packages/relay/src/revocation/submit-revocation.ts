@@ -1,5 +1,6 @@
 import {
   DELEGATION_TYP,
+  type KeyResolver,
   MAX_DELEGATION_BYTES,
   parseCompactJws,
   parseRevocationRequest,
@@ -40,6 +41,8 @@ export interface SubmitDeps {
   /** Accepted requests by revoker and `jti`, within the 60 s window of `iat`. */
   replay: ReplayGuard;
   audit?: RevocationAuditSink;
+  /** Agents' keys after rotation (docs/spec/key-events.md 4.6); default the did:key's own key. */
+  resolveKey?: KeyResolver;
 }
 
 /** The body of `POST /v1/revocations`. */
@@ -66,7 +69,8 @@ export async function submitRevocation(
 ): Promise<{ entry: RevocationRecord; created: boolean }> {
   const now = deps.now();
   const parsed = parseRevocationRequest(input.request);
-  const claims = verifyRevocationRequest(parsed, { relay: deps.relayDid, now });
+  const resolveKey = deps.resolveKey ?? resolveDidKey;
+  const claims = verifyRevocationRequest(parsed, { relay: deps.relayDid, now, resolveKey });
 
   // A key that is itself revoked speaks for no one, not even to revoke.
   const signerRevoked = deps.revocations.revokedKey(parsed.jws.kid, now);
@@ -116,7 +120,7 @@ function learnToken(deps: SubmitDeps, claims: RevocationRequestClaims, token: st
   }
   const jws = parseCompactJws(token, { typ: DELEGATION_TYP, maxBytes: MAX_DELEGATION_BYTES });
   const { claims: delegation } = readDelegationClaims(jws.payload);
-  const key = resolveDidKey(delegation.iss, now, jws.kid);
+  const key = (deps.resolveKey ?? resolveDidKey)(delegation.iss, now, jws.kid);
   if (key === undefined) throw new RelayError("ERR_KEY_UNKNOWN", "token: no key for its issuer");
   verifyJwsSignature(jws, key);
   deps.firstSeen.record({

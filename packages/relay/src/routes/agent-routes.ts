@@ -2,7 +2,10 @@ import { encodeBase64url, publicKeyToJwk, verifyRegistration } from "@ants/proto
 import type { FastifyInstance } from "fastify";
 import { logRegistration } from "../audit-log/relay-events.ts";
 import { RelayError } from "../errors/relay-error.ts";
+import { keyEventsOf } from "../key-events/append-key-event.ts";
+import { pinInception } from "../key-events/pin-inception.ts";
 import { compactJwsSchema, didSchema, errorResponses } from "../schemas/common-schemas.ts";
+import { registerKeyEventRoutes } from "./key-event-routes.ts";
 
 const agentSchema = {
   type: "object",
@@ -34,13 +37,16 @@ const agentSchema = {
 
 /**
  * `POST /v1/agents` (register with a statement signed by the agent's key, docs/spec/sessions.md
- * section 2) and `GET /v1/agents/{id}`.
+ * section 2, optionally pinning its signed inception, docs/spec/key-events.md 5.1),
+ * `GET /v1/agents/{id}`, and the key event log routes.
  *
  * @example
  * registerAgentRoutes(app);
  */
 export function registerAgentRoutes(app: FastifyInstance): void {
-  app.post<{ Body: { registration: string } }>(
+  registerKeyEventRoutes(app);
+
+  app.post<{ Body: { registration: string; inception?: string } }>(
     "/v1/agents",
     {
       schema: {
@@ -50,7 +56,13 @@ export function registerAgentRoutes(app: FastifyInstance): void {
           type: "object",
           required: ["registration"],
           additionalProperties: false,
-          properties: { registration: { ...compactJwsSchema, description: "ants-reg+jwt" } },
+          properties: {
+            registration: { ...compactJwsSchema, description: "ants-reg+jwt" },
+            inception: {
+              ...compactJwsSchema,
+              description: "ants-kel+jwt inception; without it the agent cannot rotate here",
+            },
+          },
         },
         response: { 201: agentSchema, ...errorResponses },
       },
@@ -62,10 +74,13 @@ export function registerAgentRoutes(app: FastifyInstance): void {
         relay: relay.identity.did,
         now,
       });
+      const { inception } = request.body;
+      const pinned = inception === undefined ? undefined : pinInception(inception, claims, now);
+      const keyEvents = pinned === undefined ? undefined : keyEventsOf(relay);
       const record = {
         id: claims.iss,
         publicKey: encodeBase64url(claims.publicKey),
-        owner: claims.owner ?? null,
+        owner: claims.owner ?? pinned?.owner?.iss ?? null,
         recovery: claims.recovery === undefined ? null : JSON.stringify(claims.recovery),
         instances: claims.instances,
         registration: request.body.registration,
@@ -73,6 +88,10 @@ export function registerAgentRoutes(app: FastifyInstance): void {
       };
       if (!(await relay.store.agents.insert(record))) {
         throw new RelayError("ERR_AGENT_EXISTS", "agent: already registered");
+      }
+      if (inception !== undefined) {
+        const event = { agent: record.id, seq: 0, event: inception, approvals: null };
+        await keyEvents!.append({ ...event, receivedAt: now }, record.publicKey);
       }
       await logRegistration(relay.auditLog, { ...record, agent: record.id, time: now });
       request.log.info({ agent: record.id }, "agent registered");

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { RelayError } from "../errors/relay-error.ts";
+import { keyEventBookOf } from "../key-events/key-event-book.ts";
 import { publishedEntry } from "../revocation/revocation-entry.ts";
 import { readSeq, submitDeps } from "../revocation/revocation-services.ts";
 import { streamRevocations } from "../revocation/revocation-stream.ts";
@@ -52,7 +53,8 @@ function registerSubmit(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
-      const { entry, created } = await submitRevocation(submitDeps(app.relay), request.body);
+      const deps = { ...submitDeps(app.relay), resolveKey: keyEventBookOf(app.relay).resolveKey };
+      const { entry, created } = await submitRevocation(deps, request.body);
       request.log.info(
         { seq: entry.seq, kind: entry.kind, revoker: entry.revoker, created },
         "revocation",

@@ -1,6 +1,7 @@
 import type { AuditLogStore } from "../audit-log/audit-log-store.ts";
 import type { FirstSeenRepository } from "./first-seen-repository.ts";
 import type { HandleRepository } from "./handle-repository.ts";
+import type { KeyEventRepository } from "./key-event-repository.ts";
 import type { TrustRepository } from "./trust-repository.ts";
 
 /**
@@ -22,6 +23,11 @@ export interface RelayStore {
   readonly firstSeen: FirstSeenRepository;
   /** Trust signals and levels (docs/spec/trust.md 7). */
   readonly trust: TrustRepository;
+  /**
+   * Agents' key event logs (docs/spec/key-events.md 5). A store without them refuses
+   * registrations with an inception and rotations with ERR_NOT_SUPPORTED.
+   */
+  readonly keyEvents?: KeyEventRepository;
   /** Flushes what is queued and closes the store; later calls fail with ERR_STORE_FAILED. */
   close(): Promise<void>;
 }

@@ -32,7 +32,8 @@ export interface Answer {
  * registers, logs in, and signs DPoP proofs for each call.
  */
 export class TestAgent {
-  readonly signer: Ed25519Signer;
+  /** The identity key in use: a rotation replaces it while `did` stays the same. */
+  signer: Ed25519Signer;
   readonly did: string;
   sessionSigner: Ed25519Signer = createSigner(generateKeyPair().seed);
   session = "";
@@ -73,6 +74,7 @@ export class TestAgent {
     this.sessionSigner = createSigner(generateKeyPair().seed);
     return signLoginStatement(
       {
+        iss: this.did,
         aud: overrides.aud ?? this.relay.did,
         origin: overrides.origin ?? this.relay.origin,
         nonce,

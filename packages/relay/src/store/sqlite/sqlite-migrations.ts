@@ -3,6 +3,7 @@ import { AUDIT_LOG_MIGRATION } from "../../audit-log/log-migration.ts";
 import { RelayError } from "../../errors/relay-error.ts";
 import { FIRST_SEEN_MIGRATION } from "./sqlite-first-seen.ts";
 import { HANDLES_MIGRATION } from "./sqlite-handles.ts";
+import { KEY_EVENTS_MIGRATION } from "./sqlite-key-events.ts";
 import { REVOCATION_LOG_MIGRATION } from "./sqlite-revocations.ts";
 import { TRUST_MIGRATION } from "./sqlite-trust.ts";
 
@@ -97,6 +98,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   REVOCATION_LOG_MIGRATION + FIRST_SEEN_MIGRATION,
   // Trust: vouches, outcomes, heartbeat slots, stakes and their changes, agents' levels.
   TRUST_MIGRATION,
+  // Key event logs: each agent's inception and rotations with their receipt times.
+  KEY_EVENTS_MIGRATION,
 ];
 
 /**

@@ -8,6 +8,7 @@ import { createSqliteAgents } from "./sqlite-agents.ts";
 import { createSqliteDecisions } from "./sqlite-decisions.ts";
 import { createSqliteFirstSeen } from "./sqlite-first-seen.ts";
 import { createSqliteHandles } from "./sqlite-handles.ts";
+import { createSqliteKeyEvents } from "./sqlite-key-events.ts";
 import { migrateSqlite } from "./sqlite-migrations.ts";
 import { createSqlitePending } from "./sqlite-pending.ts";
 import { createSqliteRevocations } from "./sqlite-revocations.ts";
@@ -51,6 +52,7 @@ export function openSqliteStore(path: string): RelayStore {
     handles: createSqliteHandles(db),
     firstSeen: createSqliteFirstSeen(db),
     trust: createSqliteTrust(db),
+    keyEvents: createSqliteKeyEvents(db),
     close: async () => {
       if (db.open) db.close();
     },

@@ -1,0 +1,92 @@
+import {
+  type KeyEventLog,
+  type KeyResolver,
+  publicKeyFromDid,
+  resolveDidKey,
+  verifyKeyEventLog,
+} from "@ants/protocol";
+import type { KeyEventRepository, StoredKeyEvent } from "../store/key-event-repository.ts";
+
+/**
+ * The verified key histories of the agents that rotated, in memory, so every signature check
+ * resolves an agent's key without a store round trip (DESIGN.md section 11). An agent that never
+ * rotated is absent: its key is the one its did:key encodes.
+ *
+ * @example
+ * const book = new KeyEventBook();
+ * await book.load(store.keyEvents);
+ * verifyChain({ ...input, resolveKey: book.resolveKey });
+ */
+export class KeyEventBook {
+  readonly #logs = new Map<string, KeyEventLog>();
+  readonly #keys = new Map<string, Uint8Array>();
+
+  /** Verifies and keeps the log of every agent that rotated. Throws ERR_KEL_* on a bad log. */
+  async load(repository: KeyEventRepository): Promise<void> {
+    for (const agent of await repository.listRotated()) {
+      this.set(verifyStoredLog(await repository.list(agent)));
+    }
+  }
+
+  /** Keeps an agent's verified log from now on. */
+  set(log: KeyEventLog): void {
+    if (log.events.length > 1) this.#logs.set(log.agent, log);
+  }
+
+  /** An agent's verified log, when it rotated. */
+  get(agent: string): KeyEventLog | undefined {
+    return this.#logs.get(agent);
+  }
+
+  /**
+   * The verifyChain hook (docs/spec/key-events.md 4.6): the key that signed for `did` at
+   * receipt time `atTime`, when its thumbprint is `kid`. A token first seen while a key was
+   * current keeps that key; one first seen later, or after a stated compromise, finds none.
+   */
+  readonly resolveKey: KeyResolver = (did, atTime, kid) => {
+    const log = this.#logs.get(did);
+    if (log === undefined) return resolveDidKey(did, atTime, kid);
+    const period = log.keyAt(atTime);
+    if (period === undefined || period.kid !== kid) return undefined;
+    let key = this.#keys.get(period.key);
+    if (key === undefined) {
+      key = publicKeyFromDid(period.key);
+      this.#keys.set(period.key, key);
+    }
+    return key;
+  };
+}
+
+/**
+ * Verifies a stored log with its receipt times. Throws ERR_KEL_* codes.
+ *
+ * @example
+ * const log = verifyStoredLog(await store.keyEvents.list(agent));
+ */
+export function verifyStoredLog(events: readonly StoredKeyEvent[]): KeyEventLog {
+  return verifyKeyEventLog(
+    events.map((entry) => ({
+      event: entry.event,
+      ...(entry.approvals === null ? {} : { approvals: entry.approvals }),
+    })),
+    { receivedAt: events.map((entry) => entry.receivedAt) },
+  );
+}
+
+const books = new WeakMap<object, KeyEventBook>();
+
+/**
+ * The key event book of one relay, kept beside its shared context so the hot paths that hold the
+ * context (authorize, revocation) reach it without another field to thread through.
+ *
+ * @example
+ * keyEventBookOf(app.relay).resolveKey(did, now, kid);
+ */
+export function keyEventBookOf(context: object): KeyEventBook {
+  let book = books.get(context);
+  if (book === undefined) {
+    book = new KeyEventBook();
+    books.set(context, book);
+  }
+  return book;
+}
