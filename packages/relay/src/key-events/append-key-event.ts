@@ -23,7 +23,7 @@ export interface AppendedKeyEvent {
 }
 
 /**
- * Appends a rotation or override to an agent's key event log (docs/spec/key-events.md 5.2):
+ * Appends a rotation or override to an agent's key event log (docs/spec/key-events.md 8.2):
  * verifies the stored log plus the event with receipt time = the relay's clock, stores it with
  * the new current key, then revokes every key the event retired (with the compromise time, or
  * from installation for an overridden key), ends the agent's live sessions, and writes an audit

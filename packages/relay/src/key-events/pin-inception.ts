@@ -2,7 +2,7 @@ import { type KeyEventLog, type RegistrationClaims, verifyKeyEventLog } from "@a
 import { RelayError } from "../errors/relay-error.ts";
 
 /**
- * Checks the inception an agent sends with its registration (docs/spec/key-events.md 5.1): a
+ * Checks the inception an agent sends with its registration (docs/spec/key-events.md 8.1): a
  * valid one-event log, for the agent that signed the registration, declaring the same instance
  * count, and certified by the declared owner when the registration names one. Returns the
  * verified log, whose receipt time is `now`. Throws ERR_KEL_* codes or ERR_KEL_MALFORMED for a

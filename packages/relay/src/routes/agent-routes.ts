@@ -37,7 +37,7 @@ const agentSchema = {
 
 /**
  * `POST /v1/agents` (register with a statement signed by the agent's key, docs/spec/sessions.md
- * section 2, optionally pinning its signed inception, docs/spec/key-events.md 5.1),
+ * section 2, optionally pinning its signed inception, docs/spec/key-events.md 8.1),
  * `GET /v1/agents/{id}`, and the key event log routes.
  *
  * @example

@@ -53,8 +53,8 @@ const appendedSchema = {
 } as const;
 
 /**
- * `POST /v1/agents/{id}/events` (append a rotation or override, docs/spec/key-events.md 5.2) and
- * `GET /v1/agents/{id}/events` (the log with receipt times, 5.3). Loads the key histories of
+ * `POST /v1/agents/{id}/events` (append a rotation or override, docs/spec/key-events.md 8.2) and
+ * `GET /v1/agents/{id}/events` (the log with receipt times, 8.3). Loads the key histories of
  * agents that rotated when the relay becomes ready, so signature checks resolve current keys.
  *
  * @example

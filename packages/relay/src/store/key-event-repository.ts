@@ -1,4 +1,4 @@
-/** One stored event of an agent's key event log (docs/spec/key-events.md 5). */
+/** One stored event of an agent's key event log (docs/spec/key-events.md 8). */
 export interface StoredKeyEvent {
   /** The agent's ID. */
   agent: string;

@@ -24,7 +24,7 @@ export interface RelayStore {
   /** Trust signals and levels (docs/spec/trust.md 7). */
   readonly trust: TrustRepository;
   /**
-   * Agents' key event logs (docs/spec/key-events.md 5). A store without them refuses
+   * Agents' key event logs (docs/spec/key-events.md 8). A store without them refuses
    * registrations with an inception and rotations with ERR_NOT_SUPPORTED.
    */
   readonly keyEvents?: KeyEventRepository;
