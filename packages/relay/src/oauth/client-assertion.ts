@@ -1,0 +1,135 @@
+import { decodeBase64url, verifySignature } from "@ants/protocol";
+import type { RelayContext } from "../app/relay-context.ts";
+import { RelayError } from "../errors/relay-error.ts";
+import type { ReplayGuard } from "../sessions/replay-guard.ts";
+import { splitCompactJws } from "./jose-parts.ts";
+
+/** Longest assertion lifetime accepted, `exp - iat` (docs/oauth.md 2.1). */
+export const MAX_ASSERTION_SECONDS = 300;
+/** How far ahead of the relay's clock an assertion's `iat` may be. */
+export const ASSERTION_CLOCK_SKEW_SECONDS = 60;
+const MAX_ASSERTION_BYTES = 8192;
+const HEADER_MEMBERS = new Set(["alg", "typ", "kid"]);
+
+/** An assertion whose signature, audience, lifetime and `jti` passed. */
+export interface VerifiedAssertion {
+  /** The agent's DID: `iss`, `sub` and `client_id`. */
+  agent: string;
+  /** The agent's current public key, which signed the assertion. */
+  agentKey: Uint8Array;
+  jti: string;
+  iat: number;
+  /** The assertion exactly as received. */
+  compact: string;
+}
+
+/** What {@link verifyAssertion} checks an assertion against. */
+export interface AssertionExpectations {
+  /** The relay's issuer, the one `aud` accepted. */
+  issuer: string;
+  now: number;
+  /** `client_id`, when the request sent one: `iss` must equal it. */
+  clientId?: string;
+  /** Single use of (`iss`, `jti`) over the assertion lifetime. */
+  replay: ReplayGuard;
+}
+
+/**
+ * Verifies a private_key_jwt client assertion or a jwt-bearer grant (RFC 7523 section 3) signed by
+ * an agent's registered key, in this order: shape, `alg` (EdDSA only), claims, `aud`, the agent,
+ * the signature, lifetime, then `jti` single use (after the signature, so nobody can burn another
+ * agent's `jti`). Throws ERR_ASSERTION_INVALID, ERR_ASSERTION_ALG_UNSUPPORTED,
+ * ERR_ASSERTION_AUDIENCE_MISMATCH, ERR_CLIENT_UNKNOWN, ERR_ASSERTION_EXPIRED,
+ * ERR_ASSERTION_REPLAYED or ERR_NOT_SUPPORTED (a client_id URL).
+ *
+ * @example
+ * const { agent } = await verifyAssertion(context, assertion, { issuer, now, replay });
+ */
+export async function verifyAssertion(
+  context: RelayContext,
+  assertion: string,
+  expected: AssertionExpectations,
+): Promise<VerifiedAssertion> {
+  const parts = splitCompactJws(assertion, MAX_ASSERTION_BYTES, "ERR_ASSERTION_INVALID");
+  checkHeader(parts.header);
+
+  const claims = readClaims(parts.claims);
+  if (expected.clientId !== undefined && expected.clientId !== claims.iss) {
+    throw invalid("iss: not the client_id");
+  }
+  if (!audienceNames(claims.aud, expected.issuer)) {
+    throw new RelayError("ERR_ASSERTION_AUDIENCE_MISMATCH", "aud: not this relay's issuer");
+  }
+
+  const agentKey = await agentKeyOf(context, claims.iss);
+  if (!verifySignature(parts.signature, parts.signingInput, agentKey)) {
+    throw invalid("signature: invalid");
+  }
+
+  checkLifetime(claims, expected.now);
+  if (!expected.replay.checkAndRemember(`${claims.iss}:${claims.jti}`, expected.now)) {
+    throw new RelayError("ERR_ASSERTION_REPLAYED", "jti: this assertion was already used");
+  }
+  return { agent: claims.iss, agentKey, jti: claims.jti, iat: claims.iat, compact: assertion };
+}
+
+// RFC 8725 section 3.1: the algorithm is fixed by the key type, never chosen by the token, and
+// the key never comes from the header.
+function checkHeader(header: Record<string, unknown>): void {
+  if (header.alg !== "EdDSA") {
+    throw new RelayError("ERR_ASSERTION_ALG_UNSUPPORTED", "header.alg: expected EdDSA");
+  }
+  for (const name of Object.keys(header)) {
+    if (!HEADER_MEMBERS.has(name)) throw invalid(`header.${name}: not allowed`);
+  }
+  if (header.typ !== undefined && header.typ !== "JWT") throw invalid("header.typ: expected JWT");
+}
+
+interface AssertionClaims {
+  iss: string;
+  aud: unknown;
+  exp: number;
+  iat: number;
+  jti: string;
+}
+
+function readClaims(claims: Record<string, unknown>): AssertionClaims {
+  const { iss, sub, aud, exp, iat, jti } = claims;
+  if (typeof iss !== "string" || iss.length === 0) throw invalid("iss: required");
+  if (sub !== iss) throw invalid("sub: expected the same agent as iss");
+  if (!Number.isSafeInteger(exp)) throw invalid("exp: an integer time is required");
+  if (!Number.isSafeInteger(iat)) throw invalid("iat: an integer time is required");
+  if (typeof jti !== "string" || jti.length < 1 || jti.length > 128) {
+    throw invalid("jti: 1 to 128 characters");
+  }
+  return { iss, aud, exp: exp as number, iat: iat as number, jti };
+}
+
+function audienceNames(aud: unknown, issuer: string): boolean {
+  if (typeof aud === "string") return aud === issuer;
+  return Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === "string")
+    ? aud.includes(issuer)
+    : false;
+}
+
+async function agentKeyOf(context: RelayContext, client: string): Promise<Uint8Array> {
+  if (client.startsWith("https://")) {
+    throw new RelayError("ERR_NOT_SUPPORTED", "client_id: client ID metadata URLs");
+  }
+  const agent = await context.store.agents.get(client);
+  if (agent === undefined)
+    throw new RelayError("ERR_CLIENT_UNKNOWN", "iss: not a registered agent");
+  return decodeBase64url(agent.publicKey, "agent key");
+}
+
+function checkLifetime(claims: AssertionClaims, now: number): void {
+  if (claims.exp <= now) throw new RelayError("ERR_ASSERTION_EXPIRED", "exp: in the past");
+  if (claims.iat > now + ASSERTION_CLOCK_SKEW_SECONDS) throw invalid("iat: in the future");
+  if (claims.exp - claims.iat > MAX_ASSERTION_SECONDS) {
+    throw invalid(`exp: more than ${MAX_ASSERTION_SECONDS} s after iat`);
+  }
+}
+
+function invalid(message: string): RelayError {
+  return new RelayError("ERR_ASSERTION_INVALID", message);
+}

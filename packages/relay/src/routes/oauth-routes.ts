@@ -1,0 +1,113 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { toCodedError, toProblemDetails } from "../http/problem-details.ts";
+import { ASSERTION_CLOCK_SKEW_SECONDS, MAX_ASSERTION_SECONDS } from "../oauth/client-assertion.ts";
+import { FORM_CONTENT_TYPE, MAX_FORM_BODY_BYTES, parseFormBody } from "../oauth/form-body.ts";
+import { issueToken } from "../oauth/issue-token.ts";
+import { type AssertionRole, oauthErrorFor } from "../oauth/oauth-errors.ts";
+import { authorizationServerMetadata, OAUTH_PATHS } from "../oauth/oauth-metadata.ts";
+import { JWT_BEARER_GRANT } from "../oauth/token-grants.ts";
+import { ReplayGuard } from "../sessions/replay-guard.ts";
+
+const metadataSchema = {
+  summary: "OAuth 2.0 authorization server metadata (RFC 8414)",
+  tags: ["oauth"],
+  response: { 200: { type: "object", additionalProperties: true } },
+} as const;
+
+/** A form body: every parameter a string; unknown ones are ignored (RFC 6749 section 3.2). */
+const formBodySchema = {
+  type: "object",
+  description: "application/x-www-form-urlencoded parameters (docs/oauth.md section 2)",
+  additionalProperties: { type: "string" },
+} as const;
+
+const oauthErrorSchema = {
+  description: "RFC 6749 section 5.2 error beside the relay's problem details and `code`.",
+  type: "object",
+  required: ["error", "code"],
+  additionalProperties: true,
+  properties: { error: { type: "string" }, error_description: { type: "string" } },
+} as const;
+
+/**
+ * The OAuth 2.0 authorization server (docs/oauth.md): RFC 8414 metadata at
+ * `/.well-known/oauth-authorization-server` and `/.well-known/openid-configuration`, and
+ * `POST /oauth/token`. The token endpoint lives in its own scope, the only place the relay reads
+ * `application/x-www-form-urlencoded`, and answers errors as RFC 6749 JSON with the relay's code.
+ *
+ * @example
+ * await app.register(registerOAuthRoutes);
+ */
+export async function registerOAuthRoutes(app: FastifyInstance): Promise<void> {
+  for (const path of [
+    "/.well-known/oauth-authorization-server",
+    "/.well-known/openid-configuration",
+  ]) {
+    app.get(path, { schema: metadataSchema }, async (_request, reply) => {
+      reply.header("cache-control", "public, max-age=300");
+      return authorizationServerMetadata(app.relay.publicUrl);
+    });
+  }
+  await app.register(registerFormEndpoints);
+}
+
+async function registerFormEndpoints(scope: FastifyInstance): Promise<void> {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser(
+    FORM_CONTENT_TYPE,
+    { parseAs: "string", bodyLimit: MAX_FORM_BODY_BYTES },
+    (_request, body, done) => {
+      try {
+        done(null, parseFormBody(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  scope.setErrorHandler(sendOAuthError);
+  // (iss, jti) of accepted assertions, kept past the longest assertion lifetime.
+  const assertionReplay = new ReplayGuard(MAX_ASSERTION_SECONDS + ASSERTION_CLOCK_SKEW_SECONDS);
+
+  scope.post(
+    OAUTH_PATHS.token,
+    {
+      schema: {
+        summary: "Issue a DPoP-bound at+jwt (client_credentials, jwt-bearer, token-exchange)",
+        tags: ["oauth"],
+        body: formBodySchema,
+        response: { "4xx": oauthErrorSchema, "5xx": oauthErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const answer = await issueToken(scope.relay, {
+        form: request.body as Record<string, string>,
+        dpop: request.headers.dpop,
+        assertionReplay,
+      });
+      // RFC 6749 section 5.1: token answers are never cached.
+      reply.header("cache-control", "no-store").header("pragma", "no-cache");
+      return answer;
+    },
+  );
+}
+
+// RFC 6749 section 5.2: JSON with `error`; the relay's problem fields and `code` ride along.
+async function sendOAuthError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const coded = toCodedError(error);
+  const problem = toProblemDetails(coded);
+  const form = request.body as Record<string, string> | undefined;
+  const role: AssertionRole = form?.grant_type === JWT_BEARER_GRANT ? "grant" : "client";
+  // A refusal after authentication is an audit entry: name it, as a `deny` on authorize does.
+  const auditIndex = coded.details?.auditIndex;
+  const audited = typeof auditIndex === "number" ? { audit_index: auditIndex } : {};
+  const { error: oauthError, status } = oauthErrorFor(problem.code, role, problem.status);
+  if (status >= 500) request.log.error({ err: error }, "internal error");
+  request.server.relay.metrics.recordUnauthenticated(request.routeOptions.url ?? "", problem.code);
+  if (oauthError === "invalid_client")
+    reply.header("www-authenticate", 'Bearer error="invalid_client"');
+  return reply
+    .code(status)
+    .header("cache-control", "no-store")
+    .type("application/json")
+    .send({ error: oauthError, error_description: problem.detail, ...problem, status, ...audited });
+}
