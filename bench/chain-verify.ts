@@ -46,16 +46,23 @@ interface Candidate extends Peer {
 }
 
 // CPU time of this process, not wall time: on a shared machine, time spent descheduled would
-// otherwise land on whichever row happened to be running.
+// otherwise land on whichever row happened to be running. Slow rows (UCAN takes milliseconds)
+// run fewer iterations, scaled from a first timed call, so every row costs about the same.
 async function timeOnce(op: () => unknown, iterations: number): Promise<number> {
+  const probe = process.cpuUsage();
   const first = op();
   const isAsync = first instanceof Promise;
   if (isAsync) await first;
+  const probeMicros = Math.max(1, cpuMicros(process.cpuUsage(probe)));
+  const count = Math.max(3, Math.min(iterations, Math.round((iterations * 200) / probeMicros)));
   const started = process.cpuUsage();
-  if (isAsync) for (let i = 0; i < iterations; i++) await op();
-  else for (let i = 0; i < iterations; i++) op();
-  const used = process.cpuUsage(started);
-  return (used.user + used.system) / iterations;
+  if (isAsync) for (let i = 0; i < count; i++) await op();
+  else for (let i = 0; i < count; i++) op();
+  return cpuMicros(process.cpuUsage(started)) / count;
+}
+
+function cpuMicros(usage: NodeJS.CpuUsage): number {
+  return usage.user + usage.system;
 }
 
 function median(values: readonly number[]): number {

@@ -8,6 +8,7 @@ import {
   approvalRequirementCases,
   approvalSubject,
 } from "./token-vectors/approval-cases.ts";
+import { invocationChainCases } from "./token-vectors/chain-invocation-cases.ts";
 import { jwsChainCases } from "./token-vectors/chain-jws-cases.ts";
 import { ruleChainCases } from "./token-vectors/chain-rule-cases.ts";
 import { validChainCases } from "./token-vectors/chain-valid-cases.ts";
@@ -34,7 +35,12 @@ export function generateTokenVectors(): Record<string, unknown> {
       audience: KEYS.relay.did,
       request: { method: "POST", url: RELAY_URL },
       sessionKeys,
-      cases: [...validChainCases(), ...jwsChainCases(), ...ruleChainCases()],
+      cases: [
+        ...validChainCases(),
+        ...jwsChainCases(),
+        ...ruleChainCases(),
+        ...invocationChainCases(),
+      ],
     },
     "policies.json": {
       source: `${SOURCE}; UCAN 1.0 policy examples (ucan-wg/delegation, section Policy)`,
