@@ -1,5 +1,6 @@
 import { ProtocolError } from "../errors/protocol-error.ts";
 import { canonicalJson } from "./canonical-json.ts";
+import { decisionEntryJson } from "./decision-json.ts";
 import {
   LOG_DECISIONS,
   LOG_ENTRY_VERSION,
@@ -9,6 +10,8 @@ import {
 } from "./log-entry.ts";
 
 type Check = (value: unknown) => boolean;
+
+const UTF8 = new TextEncoder();
 
 const BASE64URL_HASH = /^[A-Za-z0-9_-]{43}$/;
 const ACTION = /^[a-z][a-z0-9-]{0,63}$/;
@@ -115,7 +118,8 @@ export function assertLogEntry(value: unknown): LogEntry {
  */
 export function encodeLogEntry(entry: LogEntry): Uint8Array {
   assertLogEntry(entry);
-  const bytes = new TextEncoder().encode(canonicalJson(entry));
+  const text = entry.type === "decision" ? decisionEntryJson(entry) : canonicalJson(entry);
+  const bytes = UTF8.encode(text);
   if (bytes.length > MAX_ENTRY_BYTES) {
     throw new ProtocolError(
       "ERR_LOG_ENTRY_TOO_LARGE",
