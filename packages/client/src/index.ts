@@ -69,6 +69,27 @@ export {
 export { type ResolvePassphraseOptions, resolvePassphrase } from "./keystore/passphrase.ts";
 export { promptHidden } from "./keystore/tty-prompt.ts";
 export {
+  expressOAuth,
+  fastifyOAuth,
+  type NodeLikeReply,
+  type NodeLikeRequest,
+  toWebRequest,
+} from "./oauth/framework-adapters.ts";
+export {
+  type AntsAuthInfo,
+  OAuthResourceGuard,
+  type OAuthResourceOptions,
+  PROTECTED_RESOURCE_METADATA_PATH,
+  refusalResponse,
+} from "./oauth/oauth-resource-guard.ts";
+export {
+  type ActClaim,
+  actorsOf,
+  type OAuthTokenClaims,
+  verifyOAuthToken,
+} from "./oauth/oauth-token-claims.ts";
+export { type ResourceRefusal, refusalFor } from "./oauth/www-authenticate.ts";
+export {
   RelayClient,
   type RelayClientOptions,
   type SessionCredentials,
