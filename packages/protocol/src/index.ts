@@ -12,6 +12,7 @@ export {
   type DecisionEntryInput,
   type EventEntryInput,
   hashArgs,
+  type KnownInvocationParts,
   redactInvocation,
 } from "./audit-log/build-log-entry.ts";
 export { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from "./audit-log/canonical-json.ts";
@@ -210,6 +211,8 @@ export {
   type ChainVerification,
   type InvocationKeyResolver,
   MAX_CLOCK_SKEW_SECONDS,
+  type ParsedInvocation,
+  parseInvocation,
   type VerifyChainOptions,
   verifyChain,
 } from "./invocation/verify-chain.ts";

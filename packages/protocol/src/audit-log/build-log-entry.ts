@@ -41,21 +41,35 @@ function decodeJsonPart(part: string, field: string): Record<string, unknown> {
 }
 
 /**
+ * What a caller that already parsed and hashed the invocation hands over, so the hot path does
+ * not decode its claims and hash its bytes a second time. Both must be of the exact `invocation`.
+ */
+export interface KnownInvocationParts {
+  /** The decoded claims, as the strict parser returned them. */
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** SHA-256 of the exact compact JWS, base64url (`tokenHash`). */
+  readonly hash: string;
+}
+
+/**
  * Prepares a compact-JWS invocation for the log: decodes its header and claims, removes `args`
  * and records their hash instead, so the log holds no payloads. The invocation's own hash is
  * taken over the exact bytes received. The caller has already verified the invocation; this
- * only reshapes it. Throws ERR_JWS_MALFORMED.
+ * only reshapes it, reusing `known` claims and hash when given. Throws ERR_JWS_MALFORMED.
  *
  * @example
  * redactInvocation(compactJws).argsHash; // "mC1l..."
  */
-export function redactInvocation(compact: string): RedactedInvocation {
+export function redactInvocation(
+  compact: string,
+  known?: KnownInvocationParts,
+): RedactedInvocation {
   const parts = typeof compact === "string" ? compact.split(".") : [];
   if (parts.length !== 3) {
     throw new ProtocolError("ERR_JWS_MALFORMED", "invocation: expected three JWS parts");
   }
   const header = decodeJsonPart(parts[0]!, "header");
-  const { args, ...payload } = decodeJsonPart(parts[1]!, "payload");
+  const { args, ...payload } = known?.payload ?? decodeJsonPart(parts[1]!, "payload");
   if (!/^[A-Za-z0-9_-]{86}$/.test(parts[2]!)) {
     throw new ProtocolError(
       "ERR_JWS_MALFORMED",
@@ -63,7 +77,7 @@ export function redactInvocation(compact: string): RedactedInvocation {
     );
   }
   return {
-    hash: sha256Base64url(compact),
+    hash: known?.hash ?? sha256Base64url(compact),
     header,
     payload,
     argsHash: args === undefined ? null : hashArgs(args),
@@ -85,6 +99,8 @@ export interface DecisionEntryInput {
   readonly reason?: string | null;
   /** The invocation as received, compact JWS. */
   readonly invocation: string;
+  /** Its claims and hash when the caller already has them (see {@link KnownInvocationParts}). */
+  readonly invocationParts?: KnownInvocationParts;
   readonly prev?: LogEntryPrev | null;
 }
 
@@ -110,7 +126,7 @@ export function buildDecisionEntry(input: DecisionEntryInput): DecisionEntry {
     chain: [...input.chain],
     decision: input.decision,
     reason: input.reason ?? null,
-    invocation: redactInvocation(input.invocation),
+    invocation: redactInvocation(input.invocation, input.invocationParts),
     prev: input.prev ?? null,
   };
 }

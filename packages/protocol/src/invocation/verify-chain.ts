@@ -49,6 +49,30 @@ export interface VerifyChainOptions extends VerificationHooks {
   request?: { readonly method: string; readonly url: string };
   /** Session key resolution; default: `resolveKey` on the actor's DID (its identity key). */
   invocationKey?: InvocationKeyResolver;
+  /**
+   * The invocation as `parseInvocation` already returned it, so a caller that parsed it to bind
+   * the request does not pay for a second parse. Used only when its `compact` is `invocation`.
+   */
+  parsedInvocation?: ParsedInvocation;
+}
+
+/** An invocation parsed strictly (spec 4.3) with its claims read (spec 2.2); not yet verified. */
+export interface ParsedInvocation {
+  readonly jws: ParsedJws;
+  readonly claims: InvocationClaims;
+}
+
+/**
+ * Parses an invocation and reads its claims without checking its signature or chain. Throws the
+ * parse codes of `parseCompactJws` and ERR_TOKEN_CLAIM_INVALID.
+ *
+ * @example
+ * const parsed = parseInvocation(token);
+ * verifyChain({ invocation: token, parsedInvocation: parsed, delegations, now, audience });
+ */
+export function parseInvocation(invocation: string): ParsedInvocation {
+  const jws = parseCompactJws(invocation, { typ: INVOCATION_TYP, maxBytes: MAX_INVOCATION_BYTES });
+  return { jws, claims: readInvocationClaims(jws.payload) };
 }
 
 /** What a verified invocation may do (spec 4.4, "Result"). */
@@ -92,11 +116,12 @@ export function verifyChain(options: VerifyChainOptions): ChainVerification {
   if (options.audience === undefined && options.insecureSkipAudienceCheck !== true) {
     throw new ProtocolError("ERR_MALFORMED", "audience: the verifier's DID is required");
   }
-  const jws = parseCompactJws(options.invocation, {
-    typ: INVOCATION_TYP,
-    maxBytes: MAX_INVOCATION_BYTES,
-  });
-  const invocation = readInvocationClaims(jws.payload);
+  // A parse handed in for other bytes is ignored, never trusted: the token checked is the one sent.
+  const parsed =
+    options.parsedInvocation?.jws.compact === options.invocation
+      ? options.parsedInvocation
+      : parseInvocation(options.invocation);
+  const { jws, claims: invocation } = parsed;
   const hashes = chainHashes(delegations, invocation.prf, options.cache);
   checkProofs(invocation.prf, hashes);
   const links = verifyLinks(delegations, hashes, options);

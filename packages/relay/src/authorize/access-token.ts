@@ -1,5 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { ACCESS_TOKEN_TYP, signCompactJws } from "@ants/protocol";
+import {
+  ACCESS_TOKEN_TYP,
+  type Ed25519Signer,
+  encodeBase64url,
+  jwkThumbprint,
+} from "@ants/protocol";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
 
 /** Longest access token lifetime (DESIGN.md section 6: at most five minutes). */
@@ -58,7 +63,32 @@ export function signAccessToken(
     cnf: { jkt: input.jkt },
     audit_index: input.auditIndex,
   };
-  return { token: signCompactJws(ACCESS_TOKEN_TYP, claims, identity.signer), expiresAt };
+  return { token: signAccessTokenClaims(claims, identity.signer), expiresAt };
+}
+
+// The header never changes for one relay key, so its base64url segment is encoded once.
+const headerSegments = new WeakMap<Ed25519Signer, string>();
+
+function headerSegmentOf(signer: Ed25519Signer): string {
+  let segment = headerSegments.get(signer);
+  if (segment === undefined) {
+    const kid = jwkThumbprint(signer.publicKey);
+    const header = `{"alg":"EdDSA","typ":"${ACCESS_TOKEN_TYP}","kid":"${kid}"}`;
+    segment = encodeBase64url(Buffer.from(header));
+    headerSegments.set(signer, segment);
+  }
+  return segment;
+}
+
+// The same compact JWS as `signCompactJws` (RFC 7515 section 7.1), without its strict re-parse of
+// the payload: every claim is a string the strict parser accepted in the chain or invocation, the
+// relay's own origin, an ASCII resource URI (checkResource), or a safe integer from the clock and
+// the audit sequence, so nothing in it could fail that parse.
+function signAccessTokenClaims(claims: object, signer: Ed25519Signer): string {
+  const payload = encodeBase64url(Buffer.from(JSON.stringify(claims)));
+  const signingInput = `${headerSegmentOf(signer)}.${payload}`;
+  const signature = signer.sign(Buffer.from(signingInput, "latin1"));
+  return `${signingInput}.${encodeBase64url(signature)}`;
 }
 
 /**

@@ -1,11 +1,8 @@
 import {
-  INVOCATION_TYP,
   type InvocationClaims,
   MAX_CLOCK_SKEW_SECONDS,
-  MAX_INVOCATION_BYTES,
   type ParsedJws,
-  parseCompactJws,
-  readInvocationClaims,
+  parseInvocation,
 } from "@ants/protocol";
 import { RelayError } from "../errors/relay-error.ts";
 import type { LiveSession } from "../sessions/session-registry.ts";
@@ -26,6 +23,8 @@ export interface BoundInvocation {
 /** The path `htu` must name on `POST /v1/authorize`. */
 export const AUTHORIZE_PATH = "/v1/authorize";
 
+const URI_CHARACTERS = /^[\x21-\x7e]+$/;
+
 /**
  * Checks `resource` (step 1): an absolute http(s) URI without fragment that is not the relay.
  * Throws ERR_RESOURCE_INVALID or ERR_RESOURCE_IS_RELAY.
@@ -35,6 +34,11 @@ export const AUTHORIZE_PATH = "/v1/authorize";
  */
 export function checkResource(resource: string, relay: { publicUrl: string; did: string }): void {
   if (resource === relay.did) throw isRelay();
+  // RFC 3986 section 2: a URI is printable ASCII, so the access token that carries it in `aud`
+  // never holds a lone surrogate or a control character.
+  if (!URI_CHARACTERS.test(resource)) {
+    throw new RelayError("ERR_RESOURCE_INVALID", "resource: expected an ASCII URI");
+  }
   let url: URL;
   try {
     url = new URL(resource);
@@ -69,8 +73,8 @@ export function bindInvocation(
   session: LiveSession,
   expected: { url: string; now: number },
 ): BoundInvocation {
-  const jws = parseCompactJws(invocation, { typ: INVOCATION_TYP, maxBytes: MAX_INVOCATION_BYTES });
-  const claims = readInvocationClaims(jws.payload);
+  // Parsed once here; chain verification and the audit entry reuse this parse.
+  const { jws, claims } = parseInvocation(invocation);
   if (claims.iss !== session.agent) {
     throw new RelayError("ERR_INVOCATION_ACTOR_MISMATCH", "iss: not the session's agent");
   }

@@ -47,6 +47,11 @@ export async function recordDecision(
     decision,
     reason,
     invocation: subject.invocation,
+    // The claims bound to the session and the hash chain verification took, not a second parse.
+    invocationParts: {
+      payload: subject.bound.jws.payload,
+      hash: subject.result?.invocationHash ?? tokenHash(subject.invocation),
+    },
   });
   const { index } = await context.audit.append({
     entry,
