@@ -3,6 +3,8 @@ import {
   antsHome,
   ClientError,
   KEY_EVENT_LOG_FILE,
+  type KeyEventLogDocument,
+  RelayClient,
   readKeyEventLogFile,
   verifyKeyEventLogDocument,
 } from "@ants/client";
@@ -12,17 +14,18 @@ import { printResult } from "../output.ts";
 
 interface KeylogOptions {
   file?: string;
+  relay?: string;
   home?: string;
   json?: boolean;
 }
 
 /**
  * Registers `ants keylog DID`: verifies an agent's key event log (docs/spec/key-events.md 4)
- * and prints its key history. Works offline on a local file: `--file`, else `key-events.json`
- * in the agent home.
+ * and prints its key history: the log a relay serves with `--relay URL` (its receipt times), else
+ * offline a local file, `--file` or `key-events.json` in the agent home.
  *
  * @example
- * registerKeylog(program); // ants keylog did:key:z6Mk... [--file F] [--json]
+ * registerKeylog(program); // ants keylog did:key:z6Mk... [--relay URL | --file F] [--json]
  */
 export function registerKeylog(program: Command): void {
   program
@@ -30,22 +33,36 @@ export function registerKeylog(program: Command): void {
     .argument("<did>", "the agent's ID")
     .description("verify an agent's key event log and print which key was valid when")
     .option("--file <file>", `key event log file (default: ${KEY_EVENT_LOG_FILE} in the home)`)
+    .option("--relay <url>", "fetch the log the relay serves instead of reading a file")
     .option("--home <dir>", "agent home directory (default: $ANTS_HOME or ~/.ants)")
     .option("--json", "print JSON for scripts")
     .action(async (did: string, options: KeylogOptions) => {
-      const path = resolve(
-        options.file ?? join(antsHome({ home: options.home }), KEY_EVENT_LOG_FILE),
-      );
-      const document = await readKeyEventLogFile(path);
+      const { document, source } = await fetchDocument(did, options);
       if (document.id !== did) {
         throw new ClientError(
           "ERR_KEL_MALFORMED",
-          `${path}: the log of ${document.id}, not ${did}`,
+          `${source}: the log of ${document.id}, not ${did}`,
         );
       }
       const log = verifyKeyEventLogDocument(document);
       printResult({ json: options.json === true }, keylogJson(log), keylogLines(log));
     });
+}
+
+async function fetchDocument(
+  did: string,
+  options: KeylogOptions,
+): Promise<{ document: KeyEventLogDocument; source: string }> {
+  if (options.relay !== undefined) {
+    const document = await new RelayClient({ url: options.relay }).keyEvents(did);
+    const events: unknown = document?.events;
+    if (!Array.isArray(events) || !events.every((e) => e !== null && typeof e === "object")) {
+      throw new ClientError("ERR_KEL_MALFORMED", `${options.relay}: not a key event log`);
+    }
+    return { document, source: options.relay };
+  }
+  const path = resolve(options.file ?? join(antsHome({ home: options.home }), KEY_EVENT_LOG_FILE));
+  return { document: await readKeyEventLogFile(path), source: path };
 }
 
 function keylogJson(log: KeyEventLog): object {

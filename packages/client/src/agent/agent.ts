@@ -88,17 +88,24 @@ export class Agent {
 
   /** Registers this agent with the relay. */
   async register(
-    input: { instances?: number; owner?: string; recovery?: { [name: string]: JsonValue } } = {},
+    input: {
+      instances?: number;
+      owner?: string;
+      recovery?: { [name: string]: JsonValue };
+      /** The signed inception, to pin this agent's key event log on the relay. */
+      inception?: string;
+    } = {},
   ): Promise<AgentRecord> {
     const { did } = await this.relay.discover();
     const signer = await this.#unlock();
+    const { inception, ...claims } = input;
     const registration = await withClientErrors(() =>
       signRegistration(
-        { aud: did, instances: input.instances ?? 1, ...pickDefined(input) },
+        { aud: did, instances: input.instances ?? 1, ...pickDefined(claims) },
         { signer, now: this.#now() },
       ),
     );
-    return this.relay.register(registration);
+    return this.relay.register(registration, inception);
   }
 
   /** Logs in with a fresh session key, replacing this instance's previous session. */

@@ -1,6 +1,7 @@
 import { type Ed25519Signer, PROTOCOL_ERROR_CODES, signDpopProof } from "@ants/protocol";
 import { ClientError } from "../errors/client-error.ts";
 import type { ClientErrorCode } from "../errors/client-error-codes.ts";
+import type { KeyEventLogDocument } from "../key-events/key-event-log-file.ts";
 import type {
   AgentRecord,
   ApprovalResult,
@@ -59,8 +60,15 @@ export class RelayClient {
     return this.#info;
   }
 
-  register(registration: string): Promise<AgentRecord> {
-    return this.#send("POST", "/v1/agents", { body: { registration } });
+  /** Registers an agent; `inception` pins its key event log (docs/spec/key-events.md 8.1). */
+  register(registration: string, inception?: string): Promise<AgentRecord> {
+    const body = inception === undefined ? { registration } : { registration, inception };
+    return this.#send("POST", "/v1/agents", { body });
+  }
+
+  /** An agent's key event log with the relay's receipt times (docs/spec/key-events.md 8.3). */
+  keyEvents(id: string): Promise<KeyEventLogDocument> {
+    return this.#send("GET", `/v1/agents/${encodeURIComponent(id)}/events`);
   }
 
   getAgent(id: string): Promise<AgentRecord> {
