@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { answerClientError, answerFrameworkError } from "../http/client-errors.ts";
 import { registerErrorHandler } from "../http/error-handler.ts";
 import {
   DEFAULT_PRE_AUTH_FAILURES_PER_MINUTE,
@@ -117,6 +118,8 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
     bodyLimit: maxBodyBytes,
     ajv: { customOptions: STRICT_AJV },
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   let closing = false;
   app.addHook("onSend", async (request, reply) => {
