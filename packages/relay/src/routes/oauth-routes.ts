@@ -3,8 +3,14 @@ import { toCodedError, toProblemDetails } from "../http/problem-details.ts";
 import { ASSERTION_CLOCK_SKEW_SECONDS, MAX_ASSERTION_SECONDS } from "../oauth/client-assertion.ts";
 import { FORM_CONTENT_TYPE, MAX_FORM_BODY_BYTES, parseFormBody } from "../oauth/form-body.ts";
 import { issueToken } from "../oauth/issue-token.ts";
+import { RevokedTokens } from "../oauth/issued-tokens.ts";
 import { type AssertionRole, oauthErrorFor } from "../oauth/oauth-errors.ts";
 import { authorizationServerMetadata, OAUTH_PATHS } from "../oauth/oauth-metadata.ts";
+import {
+  introspectToken,
+  revokeToken,
+  type TokenEndpointsState,
+} from "../oauth/revoke-introspect.ts";
 import { JWT_BEARER_GRANT } from "../oauth/token-grants.ts";
 import { ReplayGuard } from "../sessions/replay-guard.ts";
 
@@ -32,8 +38,9 @@ const oauthErrorSchema = {
 /**
  * The OAuth 2.0 authorization server (docs/oauth.md): RFC 8414 metadata at
  * `/.well-known/oauth-authorization-server` and `/.well-known/openid-configuration`, and
- * `POST /oauth/token`. The token endpoint lives in its own scope, the only place the relay reads
- * `application/x-www-form-urlencoded`, and answers errors as RFC 6749 JSON with the relay's code.
+ * `POST /oauth/token`, `POST /oauth/revoke` and `POST /oauth/introspect`. The form endpoints
+ * live in their own scope, the only place the relay reads `application/x-www-form-urlencoded`,
+ * and answer errors as RFC 6749 JSON with the relay's code.
  *
  * @example
  * await app.register(registerOAuthRoutes);
@@ -86,6 +93,37 @@ async function registerFormEndpoints(scope: FastifyInstance): Promise<void> {
       });
       // RFC 6749 section 5.1: token answers are never cached.
       reply.header("cache-control", "no-store").header("pragma", "no-cache");
+      return answer;
+    },
+  );
+  registerRevokeAndIntrospect(scope, { revoked: new RevokedTokens(), assertionReplay });
+}
+
+function registerRevokeAndIntrospect(scope: FastifyInstance, state: TokenEndpointsState): void {
+  const schema = (summary: string) => ({
+    summary,
+    tags: ["oauth"],
+    body: formBodySchema,
+    response: { "4xx": oauthErrorSchema, "5xx": oauthErrorSchema },
+  });
+  scope.post(
+    OAUTH_PATHS.revoke,
+    { schema: schema("Revoke an access token (RFC 7009)") },
+    async (request, reply) => {
+      await revokeToken(scope.relay, request.body as Record<string, string>, state);
+      return reply.code(200).header("cache-control", "no-store").send();
+    },
+  );
+  scope.post(
+    OAUTH_PATHS.introspect,
+    { schema: schema("Introspect an access token (RFC 7662)") },
+    async (request, reply) => {
+      const answer = await introspectToken(
+        scope.relay,
+        request.body as Record<string, string>,
+        state,
+      );
+      reply.header("cache-control", "no-store");
       return answer;
     },
   );
