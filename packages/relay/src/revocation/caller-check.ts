@@ -9,7 +9,8 @@ const MAX_THUMBPRINTS = 100_000;
 
 /**
  * The revocation checks of every authenticated call (DESIGN.md section 8): the session itself,
- * the caller's identity key and its session key, each against the in-memory index. Throws
+ * the caller's identity key and its session key, each against the in-memory index. The identity
+ * key is the agent's current one (`currentKid`, after a rotation), else its did:key's. Throws
  * ERR_REVOKED_SESSION (401) or ERR_REVOKED_KEY (403), with the entry's sequence number in the
  * details.
  *
@@ -20,6 +21,7 @@ export function assertCallerNotRevoked(
   revocations: RevocationSet,
   session: LiveSession,
   now: number,
+  currentKid?: (agent: string) => string | undefined,
 ): void {
   const sessionSeq = revocations.revokedId("session", session.id);
   if (sessionSeq !== 0) {
@@ -28,7 +30,7 @@ export function assertCallerNotRevoked(
     });
   }
   const keySeq =
-    revocations.revokedKey(identityKid(session.agent), now) ||
+    revocations.revokedKey(currentKid?.(session.agent) ?? identityKid(session.agent), now) ||
     revocations.revokedKey(session.jkt, now);
   if (keySeq !== 0) {
     throw new RelayError("ERR_REVOKED_KEY", `caller: key revoked (seq ${keySeq})`, {

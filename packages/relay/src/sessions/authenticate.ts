@@ -2,6 +2,7 @@ import { verifyDpopProof } from "@ants/protocol";
 import type { FastifyRequest } from "fastify";
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
+import { keyEventBookOf } from "../key-events/key-event-book.ts";
 import { assertCallerNotRevoked } from "../revocation/caller-check.ts";
 import type { LiveSession } from "./session-registry.ts";
 
@@ -32,7 +33,9 @@ export async function authenticate(
   const now = context.now();
   const session = context.sessions.lookup(token, now);
   if (session === undefined) throw await context.sessions.explainMiss(token, now);
-  assertCallerNotRevoked(context.revocations, session, now);
+  // After a rotation the inception key is revoked; the session was opened with the current key.
+  const currentKid = (agent: string) => keyEventBookOf(context).get(agent)?.currentKey.kid;
+  assertCallerNotRevoked(context.revocations, session, now, currentKid);
   if (withProof) checkProof(context, request, token, session, now);
   request.session = session;
   request.agent = {

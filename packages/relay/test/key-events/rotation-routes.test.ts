@@ -122,6 +122,7 @@ describe("routine rotation", () => {
 
     kevin.signer = current.signer;
     expect((await kevin.login()).status).toBe(201);
+    expect((await kevin.call("GET", `/v1/agents/${kevin.did}/sessions`)).status).toBe(200);
     expect((await draft(stuart, [root, seen], principal.did)).body.decision).toBe("allow");
     const late = await draft(stuart, [root, unseen], principal.did);
     expect(late.body).toMatchObject({ decision: "deny", reason: "ERR_KEY_UNKNOWN" });
