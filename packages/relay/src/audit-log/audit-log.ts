@@ -4,28 +4,16 @@ import {
   decodeLogEntry,
   type Ed25519Signer,
   type EventEntryInput,
-  entryAgent,
   formatVerifierKey,
-  frontierNodes,
-  leafHash,
-  MerkleFrontier,
-  readHashes,
-  TILE_WIDTH,
-  tilesForNodes,
 } from "@ants/protocol";
 import type { Logger } from "pino";
-import type { AuditLogStore, LogHead, StoredLogState } from "./audit-log-store.ts";
+import type { AuditLogStore } from "./audit-log-store.ts";
 import { resolveInstructor } from "./instructor.ts";
 import { type CheckpointerOptions, LogCheckpointer } from "./log-checkpointer.ts";
 import { LogReads } from "./log-reads.ts";
-import {
-  type AppendedEntry,
-  LogSequencer,
-  type SequencerOptions,
-  type SequencerState,
-} from "./log-sequencer.ts";
-import { LogTreeReader, leafHashesOf } from "./log-tree-reader.ts";
-import { TileEdge } from "./tile-edge.ts";
+import { type AppendedEntry, LogSequencer, type SequencerOptions } from "./log-sequencer.ts";
+import { LogTreeReader } from "./log-tree-reader.ts";
+import { restoreSequencerState } from "./restore-sequencer-state.ts";
 
 /**
  * A decision to log, as the authorize route builds it (the AuditSink contract): the entry without
@@ -96,28 +84,13 @@ export class AuditLog {
 
   /** Restores the log from its store and starts signing checkpoints. */
   static async open(options: AuditLogOptions): Promise<AuditLog> {
-    const state = await options.store.loadState();
-    const leafEdge = state.size - (state.size % TILE_WIDTH);
-    const leaves = await leafHashesOf(options.store, leafEdge, state.size);
-    const edge = TileEdge.restore([
-      ...(leaves.length > 0 ? [{ level: 0, index: leafEdge / TILE_WIDTH, hashes: leaves }] : []),
-      ...state.edgeTiles,
-    ]);
-    const tree = { size: state.size, edgeTile: (level: number) => edge.tile(level) };
-    const restoreReader = new LogTreeReader(options.store, tree);
-    const nodes = frontierNodes(state.size);
-    const hashes = readHashes(
-      nodes,
-      await restoreReader.readerFor(tilesForNodes(nodes, state.size), state.size),
-    );
+    const { stored, state } = await restoreSequencerState(options.store);
+    // Another instance sharing the store may have appended: the sequencer reloads and retries.
     const sequencer = new LogSequencer(
       options.store,
-      {
-        frontier: MerkleFrontier.restore(state.size, hashes),
-        edge,
-        ...(await replayHeads(options.store, state)),
-      },
+      state,
       options,
+      async () => (await restoreSequencerState(options.store)).state,
     );
     const committed = {
       get size() {
@@ -128,7 +101,7 @@ export class AuditLog {
     const reader = new LogTreeReader(options.store, committed);
     const checkpointer = await LogCheckpointer.start(
       checkpointerOptions(options, sequencer, reader),
-      state.checkpoint,
+      stored.checkpoint,
     );
     return new AuditLog(
       options,
@@ -227,30 +200,6 @@ export class AuditLog {
       this.#options.log?.error({ err: error }, "audit log: checkpoint refused");
     }
   }
-}
-
-/**
- * The agents' heads as of the last entry: the stored heads (exact up to `headsAt`) with the
- * entries written since replayed over them, and the last entry's time.
- */
-async function replayHeads(
-  store: AuditLogStore,
-  state: StoredLogState,
-): Promise<Pick<SequencerState, "heads" | "dirtyHeads" | "headsAt" | "lastTime">> {
-  const heads = new Map(state.heads.map((head) => [head.agent, head]));
-  const dirtyHeads = new Map<string, LogHead>();
-  let lastTime = 0;
-  const from = Math.max(0, Math.min(state.headsAt, state.size - 1));
-  const entries = await store.readEntries(from, state.size);
-  entries.forEach((bytes, i) => {
-    const entry = decodeLogEntry(bytes);
-    lastTime = entry.time;
-    if (from + i < state.headsAt) return;
-    const head = { agent: entryAgent(entry), index: from + i, leafHash: leafHash(bytes) };
-    heads.set(head.agent, head);
-    dirtyHeads.set(head.agent, head);
-  });
-  return { heads, dirtyHeads, headsAt: state.headsAt, lastTime };
 }
 
 function checkpointerOptions(

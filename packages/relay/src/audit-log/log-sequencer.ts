@@ -30,6 +30,19 @@ export interface SequencerOptions {
   readonly headsIntervalMs?: number;
 }
 
+/** Batches retried after losing the race to another instance, at most. */
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The `details` flag a shared store sets on the error of a batch that did not start at the end of
+ * the stored log: another instance appended first, and nothing of the batch was written.
+ */
+export const LOG_MOVED = "logMoved";
+
+function isLogMoved(error: unknown): boolean {
+  return error instanceof RelayError && error.details?.[LOG_MOVED] === true;
+}
+
 interface Waiter {
   readonly entry: QueuedEntry;
   resolve(appended: AppendedEntry): void;
@@ -61,9 +74,20 @@ export class LogSequencer {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #closed = false;
+  readonly #reload: (() => Promise<SequencerState>) | undefined;
 
-  constructor(store: AuditLogStore, state: SequencerState, options: SequencerOptions = {}) {
+  /**
+   * `reload`, for a store shared by several relays: rebuilds the state from the store when a
+   * batch finds the log moved on (another instance appended first, see LOG_MOVED).
+   */
+  constructor(
+    store: AuditLogStore,
+    state: SequencerState,
+    options: SequencerOptions = {},
+    reload?: () => Promise<SequencerState>,
+  ) {
     this.#store = store;
+    this.#reload = reload;
     this.#state = state;
     this.#flushIntervalMs = options.flushIntervalMs ?? 2;
     this.#maxBatch = options.maxBatch ?? 512;
@@ -126,25 +150,40 @@ export class LogSequencer {
 
   async #write(waiters: Waiter[]): Promise<void> {
     const writeHeads = Date.now() - this.#headsWrittenAt >= this.#headsIntervalMs;
-    const staged = stageBatch(
+    let staged = this.#stage(waiters, writeHeads);
+    for (let attempt = 1; staged.placed.length > 0; attempt++) {
+      try {
+        await this.#store.appendBatch(staged.batch);
+        break;
+      } catch (cause) {
+        // The batch was rolled back whole, so nothing of it is visible: restage it on the log as
+        // stored (new indexes and prev links) and try again; a lost race is not a failure.
+        if (this.#reload !== undefined && isLogMoved(cause) && attempt < MAX_ATTEMPTS) {
+          const retry = staged.placed.map((placed) => placed.waiter);
+          this.#state = await this.#reload().catch(() => this.#state);
+          staged = this.#stage(retry, writeHeads);
+          continue;
+        }
+        const error = new RelayError("ERR_STORE_FAILED", "audit log: batch not written", { cause });
+        for (const { waiter } of staged.placed) waiter.reject(error);
+        return;
+      }
+    }
+    if (staged.placed.length === 0) return;
+    this.#commit(staged, writeHeads);
+    for (const { waiter, index, leafHash, bytes } of staged.placed) {
+      waiter.resolve({ index, leafHash, bytes });
+    }
+  }
+
+  #stage(waiters: Waiter[], writeHeads: boolean): StagedBatch<Waiter> {
+    return stageBatch(
       this.#state,
       waiters,
       (waiter) => waiter.entry,
       (waiter, error) => waiter.reject(error),
       writeHeads,
     );
-    if (staged.placed.length === 0) return;
-    try {
-      await this.#store.appendBatch(staged.batch);
-    } catch (cause) {
-      const error = new RelayError("ERR_STORE_FAILED", "audit log: batch not written", { cause });
-      for (const { waiter } of staged.placed) waiter.reject(error);
-      return;
-    }
-    this.#commit(staged, writeHeads);
-    for (const { waiter, index, leafHash, bytes } of staged.placed) {
-      waiter.resolve({ index, leafHash, bytes });
-    }
   }
 
   #commit(staged: StagedBatch<Waiter>, wroteHeads: boolean): void {

@@ -1,4 +1,4 @@
-import { createSigner, didFromPublicKey, generateKeyPair } from "@ants/protocol";
+import { createSigner, decodeLogEntry, didFromPublicKey, generateKeyPair } from "@ants/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AuditLog } from "../../src/audit-log/audit-log.ts";
 import type { HandleWrite } from "../../src/store/handle-repository.ts";
@@ -130,6 +130,42 @@ describe.skipIf(!reachable)("postgres repositories beyond the contract", () => {
     expect((await reopened.appendEvent(event(300))).index).toBe(300);
     await reopened.close();
     await reopenedStore.close();
+  });
+
+  it("lets two logs on one store append in turn without forking: the loser restages", async () => {
+    const signer = createSigner(generateKeyPair().seed);
+    const relay = didFromPublicKey(signer.publicKey);
+    const other = await openPostgresStore(PG_TEST_URL!, { schema });
+    const open = (log: RelayStore["log"]) =>
+      AuditLog.open({
+        store: log,
+        relay,
+        signer,
+        origin: () => "relay.test/v1/log",
+        now: () => NOW,
+      });
+    const [a, b] = [await open(store.log), await open(other.log)];
+    const event = (i: number) => ({
+      event: "identity" as const,
+      action: "registered",
+      subject: relay,
+      actor: relay,
+      data: { i },
+    });
+    const indexes: number[] = [];
+    for (let i = 0; i < 6; i++)
+      indexes.push((await (i % 2 === 0 ? a : b).appendEvent(event(i))).index);
+    const both = await Promise.all([a.appendEvent(event(6)), b.appendEvent(event(7))]);
+    expect(indexes).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(both.map((x) => x.index).sort()).toEqual([6, 7]);
+    const entries = await store.log.readEntries(0, 8);
+    expect(entries).toHaveLength(8);
+    // Each entry links to the previous one of the same agent, across the two writers.
+    const last = decodeLogEntry(entries[7]!);
+    expect(last.prev?.index).toBe(6);
+    await a.close();
+    await b.close();
+    await other.close();
   });
 });
 

@@ -7,14 +7,17 @@ import type {
   StoredLogState,
   TileRow,
 } from "../../audit-log/audit-log-store.ts";
+import { LOG_MOVED } from "../../audit-log/log-sequencer.ts";
 import { nameKey, nameKeyOrNull } from "../../audit-log/name-key.ts";
+import { RelayError } from "../../errors/relay-error.ts";
 import { inTransaction, lockFor, type Queryable, run } from "./pg-pool.ts";
 
 /**
  * The audit log's tables in PostgreSQL (the same layout as log-migration.ts). `appendBatch` is one
- * transaction, durable at commit; entry bundles and index rows are keyed by their first index, so
- * a second writer holding a stale view of the log cannot fork it: its batch collides with what
- * is stored and rolls back whole (ERR_STORE_FAILED).
+ * transaction, durable at commit, under the log's advisory lock: several relays share the log, so
+ * a batch that does not start exactly at the stored end (its writer's view is stale) is refused
+ * whole with the LOG_MOVED flag, and that writer reloads and restages it. The log never forks and
+ * an acknowledged entry is never overwritten. The stored checkpoint only ever grows.
  *
  * @example
  * await createPostgresLogStore(pool).appendBatch(batch);
@@ -44,7 +47,8 @@ export function createPostgresLogStore(pool: pg.Pool): AuditLogStore {
       await run(
         pool,
         `INSERT INTO log_checkpoint (id, size, note) VALUES (1, $1, $2)
-         ON CONFLICT (id) DO UPDATE SET size = excluded.size, note = excluded.note`,
+         ON CONFLICT (id) DO UPDATE SET size = excluded.size, note = excluded.note
+         WHERE log_checkpoint.size < excluded.size`,
         [size, note],
       );
     },
@@ -55,6 +59,16 @@ export function createPostgresLogStore(pool: pg.Pool): AuditLogStore {
 
 async function appendBatch(client: Queryable, batch: LogBatch): Promise<void> {
   await lockFor(client, "log");
+  const { rows } = await run<{ size: number }>(
+    client,
+    "SELECT coalesce(max(idx) + 1, 0)::int8 AS size FROM log_index",
+  );
+  const first = batch.index[0]?.index ?? batch.bundles[0]?.first;
+  if (first !== undefined && first !== rows[0]!.size) {
+    throw new RelayError("ERR_STORE_FAILED", "audit log: another instance appended first", {
+      details: { [LOG_MOVED]: true },
+    });
+  }
   for (const bundle of batch.bundles) {
     await run(client, "INSERT INTO log_entries (first, bundle) VALUES ($1, $2)", [
       bundle.first,
