@@ -8,21 +8,33 @@ import type { AuditLog } from "./audit-log.ts";
  */
 
 /**
- * An agent registered with a signed registration statement.
+ * An agent registered with a signed registration statement, and the hash of the inception it
+ * pinned, if any, so its key history is provable from the log (docs/spec/key-events.md 8).
  *
  * @example
  * await logRegistration(audit, { agent, registration, instances: 2 });
  */
 export function logRegistration(
   audit: AuditLog,
-  input: { agent: string; registration: string; instances: number; time: number },
+  input: {
+    agent: string;
+    registration: string;
+    instances: number;
+    time: number;
+    inception?: string | undefined;
+  },
 ) {
+  const inception = input.inception === undefined ? {} : { inception: tokenHash(input.inception) };
   return audit.appendEvent({
     event: "identity",
     action: "registered",
     subject: input.agent,
     actor: input.agent,
-    data: { registration: tokenHash(input.registration), instances: input.instances },
+    data: {
+      registration: tokenHash(input.registration),
+      instances: input.instances,
+      ...inception,
+    },
     time: input.time,
   });
 }

@@ -93,7 +93,7 @@ export function registerAgentRoutes(app: FastifyInstance): void {
         const event = { agent: record.id, seq: 0, event: inception, approvals: null };
         await keyEvents!.append({ ...event, receivedAt: now }, record.publicKey);
       }
-      await logRegistration(relay.auditLog, { ...record, agent: record.id, time: now });
+      await logRegistration(relay.auditLog, { ...record, agent: record.id, time: now, inception });
       request.log.info({ agent: record.id }, "agent registered");
       return reply.code(201).send(describeAgent(record, claims.publicKey, []));
     },

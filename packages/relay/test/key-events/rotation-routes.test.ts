@@ -1,4 +1,4 @@
-import { jwkThumbprint, nextKeyDigest } from "@ants/protocol";
+import { decodeLogEntry, jwkThumbprint, nextKeyDigest } from "@ants/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   authorize,
@@ -29,6 +29,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await relay.close();
 });
+
+/** The actions of an agent's identity entries in the audit log, once `count` entries are in. */
+async function auditActions(agent: string, count: number): Promise<string[]> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await send(target, "GET", `/v1/log/search?agent=${agent}`);
+    const entries = answer.body.results.map((r: { entry: string }) =>
+      decodeLogEntry(new Uint8Array(Buffer.from(r.entry, "base64"))),
+    );
+    if (entries.length >= count || attempt === 20) {
+      return entries
+        .filter((e: { event?: string }) => e.event === "identity")
+        .map((e: { action: string }) => e.action);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 async function plainAgent(): Promise<TestAgent> {
   const agent = new TestAgent(target, clock);
@@ -197,6 +213,8 @@ describe("recovery", () => {
     expect(answer.body.currentKey).toBe(rescue.did);
     const log = await fetchLog(agent);
     expect(log.keys.find((k) => k.key === thiefKey.did)?.revocation?.reason).toBe("overridden");
+    const actions = await auditActions(agent.did, 3);
+    expect(actions).toEqual(["registered", "key-rotated", "key-overridden"]);
     const revoked = relay.app.relay.revocations.revokedKey(
       jwkThumbprint(thiefKey.signer.publicKey),
       clock.now,
