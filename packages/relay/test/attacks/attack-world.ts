@@ -1,4 +1,5 @@
 import { encodeBase64url } from "@ants/protocol";
+import type { StartRelayOptions } from "../../src/app/start-relay.ts";
 import { principalKey, rootDelegation } from "../helpers/scenario.ts";
 import { type RelayTarget, TestAgent, type TestClock } from "../helpers/test-agent.ts";
 import { startTestRelay, type TestRelay } from "../helpers/test-relay.ts";
@@ -21,9 +22,9 @@ export interface AttackWorld {
  * const world = await startAttackWorld();
  * const kevin = await world.agent();
  */
-export async function startAttackWorld(): Promise<AttackWorld> {
+export async function startAttackWorld(options: StartRelayOptions = {}): Promise<AttackWorld> {
   const clock: TestClock = { now: 1_767_225_600 };
-  const relay = await startTestRelay({ now: () => clock.now, policy: undefined });
+  const relay = await startTestRelay({ now: () => clock.now, policy: undefined, ...options });
   const target = { url: relay.url, did: relay.app.relay.identity.did, origin: relay.url };
   return {
     relay,
