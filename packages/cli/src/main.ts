@@ -16,6 +16,7 @@ import { registerRelayStart } from "./commands/relay-start.ts";
 import { registerRevocations } from "./commands/revocations.ts";
 import { registerRevoke } from "./commands/revoke.ts";
 import { registerToken } from "./commands/token.ts";
+import { registerTrust } from "./commands/trust.ts";
 import { registerWhoami } from "./commands/whoami.ts";
 import { EXIT_OK, exitCodeFor } from "./exit-codes.ts";
 import { printError } from "./output.ts";
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerRevoke(program);
   registerRevocations(program);
   registerToken(program);
+  registerTrust(program);
   registerWhoami(program);
   quietCommanderErrors(program);
   return program;

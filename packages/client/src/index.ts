@@ -75,6 +75,7 @@ export {
   type NodeLikeRequest,
   toWebRequest,
 } from "./oauth/framework-adapters.ts";
+export { createOAuthFetch, type OAuthFetchOptions } from "./oauth/oauth-fetch.ts";
 export {
   type AntsAuthInfo,
   OAuthResourceGuard,
@@ -88,6 +89,11 @@ export {
   type OAuthTokenClaims,
   verifyOAuthToken,
 } from "./oauth/oauth-token-claims.ts";
+export {
+  CLIENT_ASSERTION_SECONDS,
+  signClientAssertion,
+  signTokenRequestProof,
+} from "./oauth/token-request-signing.ts";
 export { type ResourceRefusal, refusalFor } from "./oauth/www-authenticate.ts";
 export {
   RelayClient,
@@ -103,6 +109,8 @@ export type {
   RelayInfo,
   SessionGrant,
   SessionSummary,
+  TrustExplanation,
+  TrustGateExplanation,
 } from "./relay/relay-types.ts";
 export {
   AccessGuard,

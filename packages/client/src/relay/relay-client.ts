@@ -10,6 +10,7 @@ import type {
   RelayInfo,
   SessionGrant,
   SessionSummary,
+  TrustExplanation,
 } from "./relay-types.ts";
 
 /** A session to authenticate a request with: its token and the session key. */
@@ -73,6 +74,11 @@ export class RelayClient {
 
   getAgent(id: string): Promise<AgentRecord> {
     return this.#send("GET", `/v1/agents/${encodeURIComponent(id)}`);
+  }
+
+  /** An agent's trust level, each gate's value and threshold, and what would raise it. */
+  trust(id: string): Promise<TrustExplanation> {
+    return this.#send("GET", `/v1/agents/${encodeURIComponent(id)}/trust`);
   }
 
   challenge(): Promise<Challenge> {

@@ -16,6 +16,35 @@ export interface AgentRecord {
   registeredAt: number;
 }
 
+/** One gate of a trust explanation (docs/spec/trust.md 6). */
+export interface TrustGateExplanation {
+  gate: "evidence" | "uptime" | "vouch" | "stake" | "age" | "behaviour";
+  level: number;
+  value: number;
+  /** Thresholds of L1 to L4. */
+  thresholds: number[];
+  next: { level: number; threshold: number } | null;
+  /** What would raise the gate to `next`. */
+  raise: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** `GET /v1/agents/{id}/trust`: an agent's level and why (docs/spec/trust.md 6). */
+export interface TrustExplanation {
+  agent: string;
+  level: number;
+  target: number;
+  formula: number;
+  computedAt: number;
+  nextUpgradeAt: number | null;
+  pinned: number | null;
+  seed: boolean;
+  hold: { reason: string; until: number } | null;
+  loginDemandedAt: number | null;
+  limitedBy: string[];
+  gates: TrustGateExplanation[];
+}
+
 /** `POST /v1/sessions/challenge`. */
 export interface Challenge {
   nonce: string;
