@@ -168,8 +168,10 @@ function registerExplanation(app: FastifyInstance): void {
       const now = relay.now();
       const id = request.params.id;
       const config = relay.trust.deps.config;
+      const record = await relay.store.agents.get(id);
+      if (record !== undefined) relay.trust.engine.know(id, record.registeredAt, record.instances);
       const known = config.pinned[id] !== undefined || config.seeds.includes(id);
-      if (!known && (await relay.store.agents.get(id)) === undefined) {
+      if (!known && record === undefined) {
         throw new RelayError("ERR_AGENT_NOT_FOUND", "agent: not registered");
       }
       // Recompute what changed first, so the explanation and the authorize path agree.

@@ -50,6 +50,8 @@ export class TrustEngine {
     this.uptime = new UptimeWindow(config.uptime);
     this.behaviour = new BehaviourWatch(config.behaviour);
     this.#seeds = new Set(config.seeds);
+    // Pinned levels apply from the first refresh, before the agent is ever seen.
+    for (const agent of Object.keys(config.pinned)) this.touch(agent);
   }
 
   /** The published level: a Map lookup, 0 for an agent never seen. */
@@ -186,17 +188,7 @@ export class TrustEngine {
 
   /** Every input of the agent's level at `now`, for the explanation. */
   inputsOf(agent: string, now: number): TrustInputs {
-    const state = this.state(agent);
-    const evidence = this.evidence.summary(agent, now);
-    const uptime = this.uptime.summary(agent, state.registeredAt ?? now, now);
-    const values: GateValues = {
-      evidence: evidence.value,
-      uptime: state.registeredAt === undefined ? 0 : uptime.value,
-      vouch: this.#seeds.has(agent) ? MAX_TRUST_LEVEL : (this.#vouchLevels.get(agent) ?? 0),
-      stake: state.stake,
-      age: state.registeredAt === undefined ? 0 : Math.max(0, now - state.registeredAt),
-      behaviour: state.hold !== undefined && state.hold.until > now ? 0 : MAX_TRUST_LEVEL,
-    };
+    const { state, values, evidence, uptime } = this.#measure(agent, now);
     return {
       state,
       values,
@@ -210,10 +202,26 @@ export class TrustEngine {
     };
   }
 
+  // The gate values alone: what an evaluation needs, without the explanation's extras.
+  #measure(agent: string, now: number) {
+    const state = this.state(agent);
+    const evidence = this.evidence.summary(agent, now);
+    const uptime = this.uptime.summary(agent, state.registeredAt ?? now, now);
+    const values: GateValues = {
+      evidence: evidence.value,
+      uptime: state.registeredAt === undefined ? 0 : uptime.value,
+      vouch: this.#seeds.has(agent) ? MAX_TRUST_LEVEL : (this.#vouchLevels.get(agent) ?? 0),
+      stake: state.stake,
+      age: state.registeredAt === undefined ? 0 : Math.max(0, now - state.registeredAt),
+      behaviour: state.hold !== undefined && state.hold.until > now ? 0 : MAX_TRUST_LEVEL,
+    };
+    return { state, values, evidence, uptime };
+  }
+
   #evaluate(agent: string, now: number, reason: string): LevelChange | undefined {
-    const inputs = this.inputsOf(agent, now);
-    const { state, levels } = inputs;
-    const pinned = inputs.pinned;
+    const { state, values } = this.#measure(agent, now);
+    const { levels } = gateLevels(values, this.config);
+    const pinned = this.config.pinned[agent];
     // A pinned level is the operator's word: it applies at once, and only a hold overrides it.
     const target =
       pinned === undefined

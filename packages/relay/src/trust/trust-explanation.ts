@@ -66,9 +66,15 @@ export function explainTrust(engine: TrustEngine, agent: string, now: number): T
     seed: inputs.seed,
     hold: hold ?? null,
     loginDemandedAt: state.loginDemandedAt ?? null,
-    limitedBy: gates.filter((g) => g.level === target).map((g) => g.gate),
+    limitedBy: limitedBy(inputs, gates, target),
     gates,
   };
+}
+
+// A pinned level is limited by nothing but a hold; otherwise by the gates at the target.
+function limitedBy(inputs: TrustInputs, gates: GateExplanation[], target: number): TrustGate[] {
+  if (inputs.pinned !== undefined) return inputs.levels.behaviour === 0 ? ["behaviour"] : [];
+  return gates.filter((g) => g.level === target).map((g) => g.gate);
 }
 
 function explainGate(

@@ -32,6 +32,7 @@ export interface FlowSettings {
 export class VouchGraph {
   readonly #byHash = new Map<string, VouchEdge>();
   readonly #byPair = new Map<string, VouchEdge>();
+  readonly #byVouchee = new Map<string, Set<VouchEdge>>();
   readonly #ids = new Map<string, number>();
   readonly #names: string[] = [];
 
@@ -46,9 +47,15 @@ export class VouchGraph {
     const held = this.#byPair.get(pair);
     if (held !== undefined && held.issuedAt > edge.issuedAt) return false;
     if (held?.hash === edge.hash) return false;
-    if (held !== undefined) this.#byHash.delete(held.hash);
+    if (held !== undefined) this.remove(held.hash);
     this.#byPair.set(pair, edge);
     this.#byHash.set(edge.hash, edge);
+    let incoming = this.#byVouchee.get(edge.vouchee);
+    if (incoming === undefined) {
+      incoming = new Set();
+      this.#byVouchee.set(edge.vouchee, incoming);
+    }
+    incoming.add(edge);
     this.#idOf(edge.voucher);
     this.#idOf(edge.vouchee);
     return true;
@@ -60,6 +67,9 @@ export class VouchGraph {
     if (edge === undefined) return false;
     this.#byHash.delete(hash);
     this.#byPair.delete(`${edge.voucher} ${edge.vouchee}`);
+    const incoming = this.#byVouchee.get(edge.vouchee);
+    incoming?.delete(edge);
+    if (incoming?.size === 0) this.#byVouchee.delete(edge.vouchee);
     return true;
   }
 
@@ -71,15 +81,15 @@ export class VouchGraph {
   /** Every agent that vouches for `vouchee` now. */
   vouchersOf(vouchee: string, now: number): string[] {
     const found: string[] = [];
-    for (const edge of this.#byPair.values()) {
-      if (edge.vouchee === vouchee && edge.expiresAt > now) found.push(edge.voucher);
+    for (const edge of this.#byVouchee.get(vouchee) ?? []) {
+      if (edge.expiresAt > now) found.push(edge.voucher);
     }
     return found;
   }
 
   /** Every agent some live vouch names as its vouchee. */
   vouchees(): Set<string> {
-    return new Set([...this.#byPair.values()].map((edge) => edge.vouchee));
+    return new Set(this.#byVouchee.keys());
   }
 
   /** Drops expired vouches; returns how many. */
@@ -115,6 +125,8 @@ export class VouchGraph {
       levels[at] = edge.level;
     }
     const names = this.#names;
+    // One lookup per agent, not one per edge visited.
+    const shares = Float64Array.from(names, (agent) => settings.capacityShare(agent));
     const computed = computeVouchLevels({
       nodeCount,
       offsets,
@@ -122,7 +134,7 @@ export class VouchGraph {
       levels,
       seeds: settings.seeds.map((seed) => this.#idOf(seed)),
       capacities: settings.capacities,
-      capacityShare: (node) => settings.capacityShare(names[node]!),
+      capacityShare: (node) => shares[node]!,
     });
     const result = new Map<string, number>();
     computed.forEach((level, node) => {
