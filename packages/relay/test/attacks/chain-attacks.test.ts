@@ -133,6 +133,44 @@ describe("chain shape", () => {
   });
 });
 
+describe("revocation", () => {
+  it("keeps a token standing when another agent revokes its own token carrying the same jti", async () => {
+    const { principal, root } = rootFor(world, kevin);
+    const child = rawChild(root, {});
+    const chain = [root, child];
+    const { jti } = JSON.parse(Buffer.from(child.split(".")[1]!, "base64url").toString());
+    // Bob signs a token of his own with kevin's jti and revokes it: revocation is by hash.
+    const copy = signDelegation(
+      { aud: stuart.did, cmd: "/social/draft", exp: world.clock.now + 3600, jti },
+      { signer: bob.signer, now: world.clock.now },
+    );
+    const revoked = await revoke(
+      world.target,
+      world.clock,
+      bob,
+      {
+        kind: "token",
+        target: tokenHash(copy),
+      },
+      { token: copy },
+    );
+    expect(revoked.status).toBe(201);
+    const refused = await revoke(
+      world.target,
+      world.clock,
+      bob,
+      {
+        kind: "token",
+        target: tokenHash(child),
+      },
+      { token: child },
+    );
+    expect(refused.body.code).toBe("ERR_REVOCATION_FORBIDDEN");
+    const { answer } = await invoke(chain, "/social/draft", principal.did);
+    expect(answer.body.decision).toBe("allow");
+  });
+});
+
 describe("replays", () => {
   it("refuses an invocation presented twice", async () => {
     const { principal, root } = rootFor(world, kevin);
