@@ -5,7 +5,7 @@ const MAX_TOKEN_BYTES = 16 * 1024;
 
 /**
  * Access tokens revoked at `POST /oauth/revoke` (RFC 7009), by `jti` until their `exp`. Held by
- * the instance that took the request (docs/oauth.md section 7); memory is bounded by the tokens'
+ * the instance that took the request (docs/oauth.md section 8); memory is bounded by the tokens'
  * five-minute lifetime.
  *
  * @example
