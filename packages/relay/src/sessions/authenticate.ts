@@ -31,7 +31,8 @@ export async function authenticate(
 ): Promise<LiveSession> {
   const token = readSessionToken(request.headers.authorization);
   const now = context.now();
-  const session = context.sessions.lookup(token, now);
+  // A session opened on another instance sharing the store is adopted on its first use here.
+  const session = context.sessions.lookup(token, now) ?? (await context.sessions.adopt(token, now));
   if (session === undefined) throw await context.sessions.explainMiss(token, now);
   // After a rotation the inception key is revoked; the session was opened with the current key.
   const currentKid = (agent: string) => keyEventBookOf(context).get(agent)?.currentKey.kid;

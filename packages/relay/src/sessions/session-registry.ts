@@ -55,6 +55,23 @@ export class SessionRegistry {
     return live;
   }
 
+  /**
+   * A live session that another relay instance sharing the store opened after this one loaded:
+   * read once by id (the token's hash), kept in memory, and it supersedes an older session of the
+   * same agent instance held here. Only a miss costs this read.
+   */
+  async adopt(token: string, now: number): Promise<LiveSession | undefined> {
+    if (!isTokenShaped(token)) return undefined;
+    const record = await this.#store.get(tokenHash(token));
+    if (record === undefined || record.token !== token) return undefined;
+    if (record.endedAt !== null || record.expiresAt <= now) return undefined;
+    const held = this.#byAgent.get(record.agent)?.get(record.instance);
+    if (held !== undefined && held.issuedAt > record.issuedAt) return undefined;
+    this.#forget(held?.id);
+    this.#add(fromRecord(record));
+    return this.lookup(token, now);
+  }
+
   /** The live session for this exact token, or undefined (expired ones included). */
   lookup(token: string, now: number): LiveSession | undefined {
     const session = this.#byToken.get(token);

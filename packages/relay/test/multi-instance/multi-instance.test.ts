@@ -92,6 +92,26 @@ describe.skipIf(!reachable)("three relay processes on one PostgreSQL", () => {
     }
   }, 60_000);
 
+  it("accepts on one instance a session opened on another", async () => {
+    const [a, b] = relays as [RelayProcess, RelayProcess];
+    const principal = principalKey();
+    const stuart = new TestAgent(target(a), clock);
+    expect((await stuart.register()).status).toBe(201);
+    expect((await stuart.login()).status).toBe(201);
+    const root = rootDelegation(principal, stuart, {
+      cmd: "/social",
+      exp: clock.now + 3600,
+      now: clock.now,
+    });
+    const onB = Object.assign(stuart, { relay: target(b) });
+    const invocation = invocationFor(onB, [root], {
+      cmd: "/social/post",
+      args: { text: "hi" },
+      principal: principal.did,
+    });
+    expect((await authorize(onB, { invocation, chain: [root] })).body.decision).toBe("allow");
+  }, 30_000);
+
   it("keeps one log that every instance wrote to, verifying end to end", async () => {
     // Registration on A, logins on B and C, decisions on B and C: every instance appended.
     const result = await runAnts(["log", "verify", "--full", "--json", "--relay", relays[2]!.url]);
