@@ -11,6 +11,13 @@ export interface VouchEdge {
   expiresAt: number;
 }
 
+/** A held vouch with its endpoints' integer ids. */
+interface HeldEdge {
+  edge: VouchEdge;
+  from: number;
+  to: number;
+}
+
 /** What the flow needs besides the edges. */
 export interface FlowSettings {
   seeds: readonly string[];
@@ -30,9 +37,9 @@ export interface FlowSettings {
  * const levels = graph.computeLevels(settings, now); // Map agent -> vouch level
  */
 export class VouchGraph {
-  readonly #byHash = new Map<string, VouchEdge>();
-  readonly #byPair = new Map<string, VouchEdge>();
-  readonly #byVouchee = new Map<string, Set<VouchEdge>>();
+  readonly #byHash = new Map<string, HeldEdge>();
+  readonly #byPair = new Map<string, HeldEdge>();
+  readonly #byVouchee = new Map<string, Set<HeldEdge>>();
   readonly #ids = new Map<string, number>();
   readonly #names: string[] = [];
 
@@ -44,44 +51,45 @@ export class VouchGraph {
   /** Adds a vouch; false when an equal or newer vouch of the same pair is already held. */
   add(edge: VouchEdge): boolean {
     const pair = `${edge.voucher} ${edge.vouchee}`;
-    const held = this.#byPair.get(pair);
+    const held = this.#byPair.get(pair)?.edge;
     if (held !== undefined && held.issuedAt > edge.issuedAt) return false;
     if (held?.hash === edge.hash) return false;
     if (held !== undefined) this.remove(held.hash);
-    this.#byPair.set(pair, edge);
-    this.#byHash.set(edge.hash, edge);
+    // Integer ids are resolved once here, so the flow never looks a DID up.
+    const entry = { edge, from: this.#idOf(edge.voucher), to: this.#idOf(edge.vouchee) };
+    this.#byPair.set(pair, entry);
+    this.#byHash.set(edge.hash, entry);
     let incoming = this.#byVouchee.get(edge.vouchee);
     if (incoming === undefined) {
       incoming = new Set();
       this.#byVouchee.set(edge.vouchee, incoming);
     }
-    incoming.add(edge);
-    this.#idOf(edge.voucher);
-    this.#idOf(edge.vouchee);
+    incoming.add(entry);
     return true;
   }
 
   /** Drops the vouch with this statement hash; true when it was held. */
   remove(hash: string): boolean {
-    const edge = this.#byHash.get(hash);
-    if (edge === undefined) return false;
+    const entry = this.#byHash.get(hash);
+    if (entry === undefined) return false;
+    const { edge } = entry;
     this.#byHash.delete(hash);
     this.#byPair.delete(`${edge.voucher} ${edge.vouchee}`);
     const incoming = this.#byVouchee.get(edge.vouchee);
-    incoming?.delete(edge);
+    incoming?.delete(entry);
     if (incoming?.size === 0) this.#byVouchee.delete(edge.vouchee);
     return true;
   }
 
   /** The vouch with this hash, if held. */
   get(hash: string): VouchEdge | undefined {
-    return this.#byHash.get(hash);
+    return this.#byHash.get(hash)?.edge;
   }
 
   /** Every agent that vouches for `vouchee` now. */
   vouchersOf(vouchee: string, now: number): string[] {
     const found: string[] = [];
-    for (const edge of this.#byVouchee.get(vouchee) ?? []) {
+    for (const { edge } of this.#byVouchee.get(vouchee) ?? []) {
       if (edge.expiresAt > now) found.push(edge.voucher);
     }
     return found;
@@ -95,7 +103,7 @@ export class VouchGraph {
   /** Drops expired vouches; returns how many. */
   expire(now: number): number {
     let dropped = 0;
-    for (const edge of this.#byPair.values()) {
+    for (const { edge } of this.#byPair.values()) {
       if (edge.expiresAt <= now) dropped += this.remove(edge.hash) ? 1 : 0;
     }
     return dropped;
@@ -104,7 +112,7 @@ export class VouchGraph {
   /** The earliest expiry among live vouches, or Infinity. */
   nextExpiry(): number {
     let next = Number.POSITIVE_INFINITY;
-    for (const edge of this.#byPair.values()) next = Math.min(next, edge.expiresAt);
+    for (const { edge } of this.#byPair.values()) next = Math.min(next, edge.expiresAt);
     return next;
   }
 
@@ -112,16 +120,16 @@ export class VouchGraph {
   computeLevels(settings: FlowSettings, now: number): Map<string, number> {
     for (const seed of settings.seeds) this.#idOf(seed);
     const nodeCount = this.#names.length;
-    const live = [...this.#byPair.values()].filter((edge) => edge.expiresAt > now);
+    const live = [...this.#byPair.values()].filter(({ edge }) => edge.expiresAt > now);
     const offsets = new Int32Array(nodeCount + 1);
-    for (const edge of live) offsets[this.#idOf(edge.voucher) + 1]!++;
+    for (const { from } of live) offsets[from + 1]!++;
     for (let i = 0; i < nodeCount; i++) offsets[i + 1]! += offsets[i]!;
     const targets = new Int32Array(live.length);
     const levels = new Uint8Array(live.length);
     const fill = offsets.slice(0, nodeCount);
-    for (const edge of live) {
-      const at = fill[this.#idOf(edge.voucher)]!++;
-      targets[at] = this.#idOf(edge.vouchee);
+    for (const { edge, from, to } of live) {
+      const at = fill[from]!++;
+      targets[at] = to;
       levels[at] = edge.level;
     }
     const names = this.#names;
