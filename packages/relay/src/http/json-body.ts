@@ -1,10 +1,11 @@
+import { isProtocolError, parseStrictJsonBytes } from "@ants/protocol";
 import type { FastifyInstance } from "fastify";
 import { RelayError } from "../errors/relay-error.ts";
 
 /**
  * Makes `application/json` the only body the relay parses (DESIGN.md section 12): every other
- * media type is refused with ERR_CONTENT_TYPE_UNSUPPORTED, and a body that is not valid JSON
- * with ERR_JSON_INVALID. The size cap applies before parsing.
+ * media type is refused with ERR_CONTENT_TYPE_UNSUPPORTED, and a body that is not strict JSON
+ * with its code (see {@link parseJsonBody}). The size cap applies before parsing.
  *
  * @example
  * registerJsonBody(app, { maxBodyBytes: 65536 });
@@ -13,10 +14,10 @@ export function registerJsonBody(app: FastifyInstance, options: { maxBodyBytes: 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     "application/json",
-    { parseAs: "string", bodyLimit: options.maxBodyBytes },
+    { parseAs: "buffer", bodyLimit: options.maxBodyBytes },
     (_request, body, done) => {
       try {
-        done(null, parseJsonBody(body as string));
+        done(null, parseJsonBody(body as Buffer));
       } catch (error) {
         done(error as Error, undefined);
       }
@@ -25,16 +26,22 @@ export function registerJsonBody(app: FastifyInstance, options: { maxBodyBytes: 
 }
 
 /**
- * Parses a request body. JSON.parse defines `__proto__` as a plain own member, so prototype
- * pollution is impossible, and the route schemas refuse it as an unknown field.
+ * Parses a request body under the same I-JSON rules as signed payloads (docs/spec/tokens.md
+ * section 1.4), so a proxy in front of the relay and the relay never read different values
+ * from one body: duplicate members (ERR_JSON_DUPLICATE_MEMBER), unsafe numbers
+ * (ERR_NUMBER_UNSAFE), invalid UTF-8, lone surrogates, deep nesting and syntax errors
+ * (ERR_JSON_INVALID) are refused. The parser builds plain objects with own members only, so
+ * `__proto__` cannot pollute a prototype, and the route schemas refuse it as an unknown field.
  *
  * @example
- * parseJsonBody('{"a":1}'); // { a: 1 }
+ * parseJsonBody(Buffer.from('{"a":1}')); // { a: 1 }
+ * parseJsonBody(Buffer.from('{"a":1,"a":2}')); // throws ERR_JSON_DUPLICATE_MEMBER
  */
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(text);
-  } catch {
+    return parseStrictJsonBytes(bytes, { field: "body" });
+  } catch (error) {
+    if (isProtocolError(error)) throw error;
     throw new RelayError("ERR_JSON_INVALID", "body: invalid JSON");
   }
 }
