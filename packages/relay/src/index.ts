@@ -8,3 +8,5 @@ export {
 export { HTTP_STATUS_BY_CODE, httpStatusForCode } from "./errors/http-status.ts";
 export { isRelayError, RelayError, type RelayErrorCode } from "./errors/relay-error.ts";
 export { type ProblemDetails, toProblemDetails } from "./http/problem-details.ts";
+export type { RelayTrustOptions } from "./trust/open-trust.ts";
+export { loadTrustOptions } from "./trust/trust-options-file.ts";

@@ -1,4 +1,4 @@
-import { DEFAULT_RELAY_PORT, startRelay } from "@ants/relay";
+import { DEFAULT_RELAY_PORT, loadTrustOptions, startRelay } from "@ants/relay";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.ts";
 import { insecureWorkFactorFromEnv } from "../identity-options.ts";
@@ -15,6 +15,7 @@ interface RelayStartOptions {
   passphraseFile?: string;
   publicUrl?: string;
   policy?: string;
+  trust?: string;
   logLevel: string;
   operator: string[];
   databaseUrl?: string;
@@ -42,6 +43,7 @@ export function registerRelayStart(program: Command): void {
     .option("--passphrase-file <file>", "file holding the relay key's passphrase")
     .option("--public-url <url>", "the relay's public URL behind a proxy (checked against htu)")
     .option("--policy <file>", "command policy: minimum trust level per command prefix (JSON)")
+    .option("--trust <file>", "trust formula parameters: seeds, pinned levels, thresholds (JSON)")
     .option("--log-level <level>", "log level: fatal, error, warn, info, debug or silent", "info")
     .option("--operator <did>", "an operator's DID, who may revoke anything; repeat", collect, [])
     .option(
@@ -60,6 +62,7 @@ export function registerRelayStart(program: Command): void {
         ...(options.passphraseFile ? { passphraseFile: options.passphraseFile } : {}),
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         ...(options.policy ? { policyFile: options.policy } : {}),
+        ...(options.trust ? { trust: await loadTrustOptions(options.trust) } : {}),
         ...insecureWorkFactorFromEnv(),
       });
       printNote(`relay ${running.app.relay.identity.did} listening on ${running.url}`);

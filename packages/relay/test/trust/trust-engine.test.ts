@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isRelayError } from "../../src/errors/relay-error.ts";
 import { gateLevel, nextLevel } from "../../src/trust/level-gates.ts";
 import { SandboxLimiter } from "../../src/trust/sandbox-limiter.ts";
 import { parseSandboxRules } from "../../src/trust/sandbox-rules.ts";
 import { resolveTrustConfig } from "../../src/trust/trust-config.ts";
+import { loadTrustOptions } from "../../src/trust/trust-options-file.ts";
 import { UptimeWindow } from "../../src/trust/uptime-window.ts";
 import { wilsonLowerBound } from "../../src/trust/wilson-bound.ts";
 import {
@@ -83,6 +87,31 @@ describe("configuration refusals", () => {
       () => resolveTrustConfig({ uptime: { slotSeconds: -1 } }),
     ];
     expect(bad.map(codeOf)).toEqual(bad.map(() => "ERR_CONFIG_INVALID"));
+  });
+
+  it("reads a trust file, and refuses one that is unreadable, not an object or out of range", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ants-trust-"));
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    try {
+      const good = file("good.json", '{"seeds": ["did:key:z6MkA"], "refreshMs": 0}');
+      expect(await loadTrustOptions(good)).toEqual({ seeds: ["did:key:z6MkA"], refreshMs: 0 });
+      const bad = [
+        join(dir, "missing.json"),
+        file("text.json", "not json"),
+        file("array.json", "[]"),
+        file("member.json", '{"seed": []}'),
+        file("range.json", '{"upgradePeriodSeconds": -5}'),
+        file("refresh.json", '{"refreshMs": 1.5}'),
+      ];
+      for (const path of bad) {
+        await expect(loadTrustOptions(path)).rejects.toMatchObject({ code: "ERR_CONFIG_INVALID" });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses sandbox rules that are not commands, levels, rates or approvals", () => {
