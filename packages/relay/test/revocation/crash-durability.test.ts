@@ -70,5 +70,5 @@ describe("a crash right after an acknowledged revocation", () => {
     } finally {
       await killHard(second.child);
     }
-  }, 30_000);
+  }, 120_000);
 });
