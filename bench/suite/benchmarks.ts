@@ -7,6 +7,7 @@ import {
   handlePow,
   handleRegistry,
   revocation,
+  trust,
 } from "./figure-readers.ts";
 import type { BenchmarkSpec } from "./spec.ts";
 
@@ -132,6 +133,30 @@ export const BENCHMARKS: readonly BenchmarkSpec[] = [
         on: "value",
         op: "<=",
         limit: 100,
+      },
+    ],
+  },
+  {
+    name: "trust",
+    script: "trust.ts",
+    args: ["--edges", "100000", "--fakes", "10000", "--lookups", "5000000"],
+    smokeArgs: ["--edges", "2000", "--fakes", "50", "--lookups", "10000"],
+    runs: 3,
+    figures: trust,
+    budgets: [
+      {
+        name: "trust lookup under 1 us",
+        figure: "trust level lookup on the authorize path",
+        on: "value",
+        op: "<=",
+        limit: 1000,
+      },
+      {
+        name: "trust recomputation at 100,000 vouch edges under 1 s",
+        figure: "trust recomputation after a vouch",
+        on: "value",
+        op: "<=",
+        limit: 1000,
       },
     ],
   },

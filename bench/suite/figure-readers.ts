@@ -228,3 +228,45 @@ export function revocation(output: unknown): Figure[] {
     },
   ];
 }
+
+/**
+ * Figures of bench/trust.ts: the authorize path's level lookup next to a bare Map.get, the vouch
+ * flow's recomputation next to one breadth-first pass over the same edges (CPU time), and the
+ * fakes that rose in the 3-honest-voucher simulation against their bound.
+ *
+ * @example
+ * const figures = trust(parseBenchOutput(stdout));
+ */
+export function trust(output: unknown): Figure[] {
+  const lookup = numberAt(output, "lookupNanoseconds");
+  const mapGet = numberAt(output, "mapGetNanoseconds");
+  const recompute = numberAt(output, "recomputeCpuMilliseconds");
+  const bfs = numberAt(output, "bfsCpuMilliseconds");
+  const edges = numberAt(output, "edges");
+  const fakes = numberAt(output, "simulation.1.fakes");
+  const risen = numberAt(output, "simulation.1.risen");
+  const bound = numberAt(output, "simulation.1.bound");
+  return [
+    {
+      name: "trust level lookup on the authorize path",
+      unit: "ns",
+      value: lookup,
+      reference: { name: "bare Map.get over the same agents", value: mapGet },
+      ratio: ratioOf(lookup, mapGet),
+    },
+    {
+      name: "trust recomputation after a vouch",
+      unit: "ms CPU",
+      value: recompute,
+      reference: { name: `one breadth-first pass over the same ${edges} edges`, value: bfs },
+      ratio: ratioOf(recompute, bfs),
+    },
+    {
+      name: `fakes risen of ${fakes}, 3 honest vouchers`,
+      unit: "agents",
+      value: risen,
+      reference: { name: "the 3 vouchers' capacity bound", value: bound },
+      ratio: ratioOf(risen, bound),
+    },
+  ];
+}
