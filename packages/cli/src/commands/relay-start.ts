@@ -1,4 +1,3 @@
-import { DEFAULT_RELAY_PORT, loadTrustOptions, startRelay } from "@ants/relay";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.ts";
 import { insecureWorkFactorFromEnv } from "../identity-options.ts";
@@ -7,6 +6,10 @@ import { collect } from "../token-options.ts";
 
 /** The relay's data directory when `--data` is not given, relative to the working directory. */
 export const DEFAULT_RELAY_DATA_DIR = ".ants-data";
+
+/** The relay's default port, as `DEFAULT_RELAY_PORT` in the relay package says; kept here so that
+ * registering the command does not load the server. */
+const RELAY_DEFAULT_PORT = 7777;
 
 interface RelayStartOptions {
   port: string;
@@ -33,7 +36,7 @@ export function registerRelayStart(program: Command): void {
   relay
     .command("start")
     .description("start a relay in the foreground (stops cleanly on SIGTERM or SIGINT)")
-    .option("--port <port>", "TCP port (0 picks a free one)", String(DEFAULT_RELAY_PORT))
+    .option("--port <port>", "TCP port (0 picks a free one)", String(RELAY_DEFAULT_PORT))
     .option("--host <host>", "interface to bind", "127.0.0.1")
     .option(
       "--data <dir>",
@@ -51,6 +54,8 @@ export function registerRelayStart(program: Command): void {
       "PostgreSQL store shared by several relays (default: $ANTS_DATABASE_URL, else SQLite in --data)",
     )
     .action(async (options: RelayStartOptions) => {
+      // Loaded here, not at the top: every other command starts without the server's modules.
+      const { loadTrustOptions, startRelay } = await import("@ants/relay");
       const databaseUrl = options.databaseUrl ?? (process.env.ANTS_DATABASE_URL || undefined);
       const running = await startRelay({
         port: parsePort(options.port),
