@@ -1,5 +1,6 @@
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
+import type { JWTVerifyGetKey } from "jose";
 import { ClientError } from "../errors/client-error.ts";
+import { verifyJwtAccessToken } from "../resource/verify-jwt-access-token.ts";
 
 /** An actor claim of RFC 8693 section 4.1, nested for prior actors. */
 export interface ActClaim {
@@ -23,8 +24,6 @@ export interface OAuthTokenClaims {
   audit_index: number;
 }
 
-const keySets = new Map<string, JWTVerifyGetKey>();
-
 /**
  * Verifies an OAuth access token with jose (RFC 9068 section 4): signature under the relay's
  * JWKS, `typ` at+jwt, EdDSA only, `iss`, `aud` this resource, lifetime; then the claims the
@@ -38,29 +37,8 @@ export async function verifyOAuthToken(
   token: string,
   options: { issuer: string; audience: string; jwks?: JWTVerifyGetKey; now: number },
 ): Promise<OAuthTokenClaims> {
-  try {
-    const { payload } = await jwtVerify(token, options.jwks ?? keySetOf(options.issuer), {
-      issuer: options.issuer,
-      audience: options.audience,
-      typ: "at+jwt",
-      algorithms: ["EdDSA"],
-      requiredClaims: ["iss", "aud", "sub", "exp", "iat", "jti", "client_id", "scope"],
-      currentDate: new Date(options.now * 1000),
-    });
-    return checkShape(payload);
-  } catch (error) {
-    if (error instanceof ClientError) throw error;
-    throw translate(error);
-  }
-}
-
-function keySetOf(issuer: string): JWTVerifyGetKey {
-  let keys = keySets.get(issuer);
-  if (keys === undefined) {
-    keys = createRemoteJWKSet(new URL(`${issuer.replace(/\/+$/, "")}/.well-known/jwks.json`));
-    keySets.set(issuer, keys);
-  }
-  return keys;
+  const requiredClaims = ["iss", "aud", "sub", "exp", "iat", "jti", "client_id", "scope"];
+  return verifyJwtAccessToken(token, { ...options, requiredClaims }, checkShape);
 }
 
 function checkShape(payload: Record<string, unknown>): OAuthTokenClaims {
@@ -75,19 +53,6 @@ function checkShape(payload: Record<string, unknown>): OAuthTokenClaims {
     throw new ClientError("ERR_ACCESS_TOKEN_INVALID", "access token: missing claims");
   }
   return payload as unknown as OAuthTokenClaims;
-}
-
-function translate(error: unknown): ClientError {
-  if (error instanceof errors.JWTExpired) {
-    return new ClientError("ERR_ACCESS_TOKEN_EXPIRED", "access token: expired", { cause: error });
-  }
-  if (error instanceof errors.JWTClaimValidationFailed && error.claim === "aud") {
-    return new ClientError("ERR_ACCESS_TOKEN_AUDIENCE", "access token: for another resource", {
-      cause: error,
-    });
-  }
-  // One message for every other failure, as for any signature check: nothing to probe.
-  return new ClientError("ERR_ACCESS_TOKEN_INVALID", "access token: invalid", { cause: error });
 }
 
 /**

@@ -1,5 +1,6 @@
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
+import type { JWTVerifyGetKey } from "jose";
 import { ClientError } from "../errors/client-error.ts";
+import { remoteKeySet, verifyJwtAccessToken } from "./verify-jwt-access-token.ts";
 
 /** The claims of a relay-minted access token (docs/spec/authorize.md section 3). */
 export interface AccessTokenClaims {
@@ -35,8 +36,6 @@ export interface VerifyAccessTokenOptions {
   revocations?: { assertNotRevoked(claims: AccessTokenClaims, now?: number): void };
 }
 
-const remoteKeySets = new Map<string, JWTVerifyGetKey>();
-
 /**
  * Verifies an access token with jose against the relay's JWKS (signature, `typ` at+jwt, EdDSA
  * only, `iss`, `aud`, `exp`) and checks the ANTS claims are present. This is step 1 of
@@ -50,32 +49,14 @@ export async function verifyAccessToken(
   token: string,
   options: VerifyAccessTokenOptions,
 ): Promise<AccessTokenClaims> {
-  const keys = options.jwks ?? remoteKeySet(options.issuer);
-  try {
-    const { payload } = await jwtVerify(token, keys, {
-      issuer: options.issuer,
-      audience: options.audience,
-      typ: "at+jwt",
-      algorithms: ["EdDSA"],
-      requiredClaims: ["iss", "aud", "sub", "exp", "iat", "jti", "client_id"],
-      ...(options.now === undefined ? {} : { currentDate: new Date(options.now * 1000) }),
-    });
+  // Resolved before verification, so a malformed issuer URL throws here as it always has.
+  const jwks = options.jwks ?? remoteKeySet(options.issuer);
+  const requiredClaims = ["iss", "aud", "sub", "exp", "iat", "jti", "client_id"];
+  return verifyJwtAccessToken(token, { ...options, jwks, requiredClaims }, (payload) => {
     const claims = assertAntsClaims(payload);
     options.revocations?.assertNotRevoked(claims, options.now);
     return claims;
-  } catch (error) {
-    if (error instanceof ClientError) throw error;
-    throw translate(error);
-  }
-}
-
-function remoteKeySet(issuer: string): JWTVerifyGetKey {
-  let keys = remoteKeySets.get(issuer);
-  if (keys === undefined) {
-    keys = createRemoteJWKSet(new URL(`${issuer.replace(/\/+$/, "")}/.well-known/jwks.json`));
-    remoteKeySets.set(issuer, keys);
-  }
-  return keys;
+  });
 }
 
 function assertAntsClaims(payload: Record<string, unknown>): AccessTokenClaims {
@@ -91,17 +72,4 @@ function assertAntsClaims(payload: Record<string, unknown>): AccessTokenClaims {
     throw new ClientError("ERR_ACCESS_TOKEN_INVALID", "access token: missing ANTS claims");
   }
   return payload as unknown as AccessTokenClaims;
-}
-
-function translate(error: unknown): ClientError {
-  if (error instanceof errors.JWTExpired) {
-    return new ClientError("ERR_ACCESS_TOKEN_EXPIRED", "access token: expired", { cause: error });
-  }
-  if (error instanceof errors.JWTClaimValidationFailed && error.claim === "aud") {
-    return new ClientError("ERR_ACCESS_TOKEN_AUDIENCE", "access token: for another resource", {
-      cause: error,
-    });
-  }
-  // One message for every other failure, as for any signature check: nothing to probe.
-  return new ClientError("ERR_ACCESS_TOKEN_INVALID", "access token: invalid", { cause: error });
 }
