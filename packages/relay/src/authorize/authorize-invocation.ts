@@ -47,7 +47,12 @@ export async function authorizeInvocation(
   };
   const outcome = verifyForDecision(context, inputs);
   rememberInvocation(context, bound.claims.iss, bound.claims.jti, now);
-  const subject: DecisionSubject = { bound, invocation: body.invocation, chain: body.chain };
+  const subject: DecisionSubject = {
+    bound,
+    invocation: body.invocation,
+    chain: body.chain,
+    resource: body.resource,
+  };
   if ("refusal" in outcome) {
     return deny(context, subject, outcome.refusal.code, outcome.refusal.message, now);
   }
@@ -86,7 +91,7 @@ function rememberInvocation(context: RelayContext, actor: string, jti: string, n
  */
 export function trustGate(
   context: RelayContext,
-  result: ChainVerification,
+  result: Pick<ChainVerification, "actor" | "command" | "minLevel">,
 ): RelayError | undefined {
   const needed = Math.max(context.policy.levelFor(result.command), result.minLevel);
   const level = context.trustLevelOf(result.actor);

@@ -3,6 +3,7 @@ import {
   MAX_CLOCK_SKEW_SECONDS,
   type ParsedJws,
   parseInvocation,
+  publicKeyFromDid,
 } from "@ants/protocol";
 import { RelayError } from "../errors/relay-error.ts";
 import type { LiveSession } from "../sessions/session-registry.ts";
@@ -39,6 +40,9 @@ export function checkResource(resource: string, relay: { publicUrl: string; did:
   if (!URI_CHARACTERS.test(resource)) {
     throw new RelayError("ERR_RESOURCE_INVALID", "resource: expected an ASCII URI");
   }
+  // Another agent as the resource: the invocation is addressed to it, which is what lets its
+  // later invocation name this one as `cause` (docs/spec/audit-log.md 2.3).
+  if (resource.startsWith("did:")) return checkAgentResource(resource);
   let url: URL;
   try {
     url = new URL(resource);
@@ -53,6 +57,14 @@ export function checkResource(resource: string, relay: { publicUrl: string; did:
   }
   // An access token must never be usable at the relay itself, whatever path it names.
   if (url.origin === new URL(relay.publicUrl).origin) throw isRelay();
+}
+
+function checkAgentResource(resource: string): void {
+  try {
+    publicKeyFromDid(resource);
+  } catch {
+    throw new RelayError("ERR_RESOURCE_INVALID", "resource: expected a valid did:key");
+  }
 }
 
 function isRelay(): RelayError {

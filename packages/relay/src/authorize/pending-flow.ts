@@ -139,6 +139,7 @@ async function decideAgain(
     bound: { jws, claims: readInvocationClaims(jws.payload) },
     invocation: request.invocation,
     chain: request.chain,
+    resource: pending.resource || undefined,
   };
   const outcome = verifyForDecision(context, {
     ...subject,

@@ -7,6 +7,8 @@ export interface DecisionSubject {
   bound: BoundInvocation;
   invocation: string;
   chain: readonly string[];
+  /** The resource the access token is for; an agent's DID makes it the addressee. */
+  resource: string | undefined;
   result?: ChainVerification;
 }
 
@@ -39,8 +41,7 @@ export async function recordDecision(
     actor: claims.iss,
     cmd: claims.cmd,
     principal: subject.result?.principal ?? claims.sub,
-    // An instructor is recorded only once `cause` can be matched to a logged invocation
-    // addressed to the actor, which needs the audit log's search (a later issue).
+    // The audit log sets the instructor from `cause` (docs/spec/audit-log.md 2.3).
     instructor: null,
     delegate: subject.result?.delegate ?? null,
     chain: subject.result?.tokenHashes ?? subject.chain.map(tokenHash),
@@ -53,11 +54,7 @@ export async function recordDecision(
       hash: subject.result?.invocationHash ?? tokenHash(subject.invocation),
     },
   });
-  const { index } = await context.audit.append({
-    entry,
-    invocationJti: claims.jti,
-    invocationIat: claims.iat,
-  });
+  const { index } = await context.audit.append({ entry, resource: subject.resource ?? null });
   context.metrics.recordDecision(decision, reason ?? "none");
   return {
     auditIndex: index,

@@ -1,5 +1,6 @@
 import { buildDecisionEntry, jwkThumbprint, tokenHash } from "@ants/protocol";
 import type { RelayContext } from "../app/relay-context.ts";
+import { trustGate } from "../authorize/authorize-invocation.ts";
 import { RelayError, type RelayErrorCode } from "../errors/relay-error.ts";
 import type { VerifiedAssertion } from "./client-assertion.ts";
 
@@ -38,7 +39,13 @@ export async function decideGrant(
   subject: GrantSubject,
   now: number,
 ): Promise<GrantAllowed> {
-  const refusal = revocationOf(context, subject.assertion, now) ?? trustGateOf(context, subject);
+  const refusal =
+    revocationOf(context, subject.assertion, now) ??
+    trustGate(context, {
+      actor: subject.assertion.agent,
+      command: subject.command,
+      minLevel: subject.minLevel,
+    });
   const index = await audit(context, subject, refusal?.code ?? null, now);
   if (refusal !== undefined) {
     throw new RelayError(refusal.code, refusal.message, { details: { auditIndex: index } });
@@ -70,18 +77,6 @@ function revocationOf(
   return new RelayError(code, "client: revoked");
 }
 
-// Step 6, as trustGate of authorize-invocation.ts: the policy's level for the command and the
-// chain's highest `lvl`, against the agent's published level.
-function trustGateOf(context: RelayContext, subject: GrantSubject): RelayError | undefined {
-  const needed = Math.max(context.policy.levelFor(subject.command), subject.minLevel);
-  const level = context.trustLevelOf(subject.assertion.agent);
-  if (level >= needed) return undefined;
-  return new RelayError(
-    "ERR_TRUST_LEVEL_TOO_LOW",
-    `level: ${subject.command} needs L${needed}, the actor is L${level}`,
-  );
-}
-
 async function audit(
   context: RelayContext,
   subject: GrantSubject,
@@ -103,11 +98,7 @@ async function audit(
     // The assertion is what the agent signed for this grant: its hash names it in the log.
     invocation: subject.assertion.compact,
   });
-  const { index } = await context.audit.append({
-    entry,
-    invocationJti: subject.assertion.jti,
-    invocationIat: subject.assertion.iat,
-  });
+  const { index } = await context.audit.append({ entry });
   context.metrics.recordDecision(decision, reason ?? "none");
   return index;
 }

@@ -49,6 +49,7 @@ export function invocationFor(
     principal: string;
     jti?: string;
     iat?: number;
+    cause?: string;
   },
 ): string {
   return signInvocation(
@@ -63,6 +64,7 @@ export function invocationFor(
       htu: `${agent.relay.origin}/v1/authorize`,
       ...(input.jti === undefined ? {} : { jti: input.jti }),
       ...(input.iat === undefined ? {} : { iat: input.iat }),
+      ...(input.cause === undefined ? {} : { cause: input.cause }),
     },
     { signer: agent.sessionSigner, now: agent.clock.now },
   );

@@ -146,6 +146,38 @@ describe("POST /v1/authorize", () => {
     });
   });
 
+  it("records the instructor whose logged invocation was addressed to the actor", async () => {
+    const instruct = async (resource: string): Promise<string> => {
+      const invocation = invocationFor(kevin, [root], {
+        cmd: "/social/draft",
+        args: { text: "draft this" },
+        principal: principal.did,
+      });
+      const answer = await authorize(kevin, { invocation, chain: [root], resource });
+      expect(answer.body).toMatchObject({ decision: "allow" });
+      return answer.body.invocationHash;
+    };
+    const carryOut = async (cause: string): Promise<unknown> => {
+      const chain = draftChain();
+      const invocation = invocationFor(stuart, chain, {
+        cmd: "/social/draft",
+        args: { text: "drafted" },
+        principal: principal.did,
+        cause,
+      });
+      const answer = await authorize(stuart, { invocation, chain, resource: RESOURCE });
+      expect(answer.body.decision).toBe("allow");
+      const entry = await relay.app.relay.auditLog.reads.entry(answer.body.auditIndex);
+      return decodeLogEntry(entry);
+    };
+
+    const addressed = await instruct(stuart.did);
+    expect(await carryOut(addressed)).toMatchObject({ instructor: kevin.did });
+
+    const elsewhere = await instruct(RESOURCE);
+    expect(await carryOut(elsewhere)).toMatchObject({ instructor: null });
+  });
+
   it("denies an expired delegation with ERR_TOKEN_EXPIRED", async () => {
     const chain = [
       root,
@@ -310,6 +342,16 @@ describe("POST /v1/authorize", () => {
     [
       "a relative resource",
       { invocation: "a.b.c", chain: ["a.b.c"], resource: "/social" },
+      "ERR_RESOURCE_INVALID",
+    ],
+    [
+      "a resource that is not a valid did:key",
+      { invocation: "a.b.c", chain: ["a.b.c"], resource: "did:key:z6MkNotAKey" },
+      "ERR_RESOURCE_INVALID",
+    ],
+    [
+      "a resource with another DID method",
+      { invocation: "a.b.c", chain: ["a.b.c"], resource: "did:web:agent.example" },
       "ERR_RESOURCE_INVALID",
     ],
   ])("refuses %s", async (_name, body, code) => {
