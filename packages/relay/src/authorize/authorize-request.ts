@@ -42,7 +42,10 @@ export function checkResource(resource: string, relay: { publicUrl: string; did:
   }
   // Another agent as the resource: the invocation is addressed to it, which is what lets its
   // later invocation name this one as `cause` (docs/spec/audit-log.md 2.3).
-  if (resource.startsWith("did:")) return checkAgentResource(resource);
+  if (resource.startsWith("did:")) {
+    checkAgentResource(resource);
+    return;
+  }
   let url: URL;
   try {
     url = new URL(resource);
