@@ -53,7 +53,7 @@ const CLOCK_EVERY = 4096;
  *
  * @example
  * const solution = solvePuzzle(challenge, {
- *   onProgress: (p) => console.log(p.subSolutions, p.estimatedRemainingMs),
+ *   onProgress: (p) => parentPort?.postMessage([p.subSolutions, p.estimatedRemainingMs]),
  * });
  */
 export function solvePuzzle(
