@@ -12,10 +12,12 @@ import {
   type RelayLoggerOptions,
   registerRequestLogging,
 } from "../http/logging.ts";
+import { recordRouteMethods } from "../http/method-table.ts";
 import { registerMetrics } from "../http/metrics.ts";
 import { registerOpenApi } from "../http/openapi.ts";
 import "../http/request-context.ts";
 import type { HandleOptions } from "../handles/handle-policy.ts";
+import { registerRequestEncoding } from "../http/request-encoding.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
 import type { RelayPolicy } from "../policy/relay-policy.ts";
 import { registerFreshnessGuard } from "../revocation/freshness-guard.ts";
@@ -126,12 +128,14 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
     reply.header("x-request-id", request.id);
   });
 
+  const methods = recordRouteMethods(app);
   const metrics = registerMetrics(app, { processMetrics: options.processMetrics ?? true });
   registerRequestLogging(app);
   const limit = registerFailureLimit(app, {
     perMinute: options.preAuthFailuresPerMinute ?? DEFAULT_PRE_AUTH_FAILURES_PER_MINUTE,
   });
-  registerErrorHandler(app, { metrics, recordFailure: limit.recordFailure });
+  registerErrorHandler(app, { metrics, recordFailure: limit.recordFailure, methods });
+  registerRequestEncoding(app);
   registerJsonBody(app, { maxBodyBytes });
   registerCommonSchemas(app);
   await registerOpenApi(app, { version: "0.1.0" });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { RelayError } from "../errors/relay-error.ts";
+import type { MethodTable } from "./method-table.ts";
 import type { RelayMetrics } from "./metrics.ts";
 import { toCodedError, toProblemDetails } from "./problem-details.ts";
 
@@ -10,14 +11,19 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
  * Installs the error and not-found handlers: every failure becomes an RFC 9457 body with a
  * stable `code`. Bad input is always a 4xx; only a fault of the relay itself is a 5xx, logged at
  * error level with its stack (the stack never reaches the client). Failures before the caller
- * is authenticated are counted in metrics and against the client's failure limit.
+ * is authenticated are counted in metrics and against the client's failure limit. A known path
+ * asked with a method it does not answer gets 405 ERR_METHOD_NOT_ALLOWED with an `Allow` header.
  *
  * @example
  * registerErrorHandler(app, { metrics, recordFailure: limit.recordFailure });
  */
 export function registerErrorHandler(
   app: FastifyInstance,
-  options: { metrics: RelayMetrics; recordFailure: (address: string) => void },
+  options: {
+    metrics: RelayMetrics;
+    recordFailure: (address: string) => void;
+    methods?: MethodTable;
+  },
 ): void {
   const { metrics } = options;
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
@@ -34,9 +40,13 @@ export function registerErrorHandler(
   });
 
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+    const allowed = options.methods?.allowedMethods(request.url) ?? [];
     const problem = toProblemDetails(
-      new RelayError("ERR_ROUTE_NOT_FOUND", "route: no such endpoint"),
+      allowed.length > 0
+        ? new RelayError("ERR_METHOD_NOT_ALLOWED", "method: this path does not answer it")
+        : new RelayError("ERR_ROUTE_NOT_FOUND", "route: no such endpoint"),
     );
+    if (allowed.length > 0) reply.header("allow", allowed.join(", "));
     metrics.recordUnauthenticated("unmatched", problem.code);
     options.recordFailure(request.ip);
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);

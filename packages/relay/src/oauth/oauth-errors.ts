@@ -17,6 +17,7 @@ export type AssertionRole = "client" | "grant";
 const BY_CODE: Partial<Record<RelayErrorCode, OAuthErrorCode>> = {
   ERR_OAUTH_REQUEST_INVALID: "invalid_request",
   ERR_CONTENT_TYPE_UNSUPPORTED: "invalid_request",
+  ERR_CONTENT_ENCODING_UNSUPPORTED: "invalid_request",
   ERR_BODY_TOO_LARGE: "invalid_request",
   ERR_NOT_SUPPORTED: "invalid_request",
   ERR_OAUTH_GRANT_TYPE_UNSUPPORTED: "unsupported_grant_type",

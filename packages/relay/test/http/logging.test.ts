@@ -37,7 +37,7 @@ describe("request logging", () => {
     });
     await app.close();
     const line = JSON.parse(lines.find((text) => text.includes("request answered"))!);
-    expect(line).toMatchObject({ method: "POST", path: "/healthz", status: 404, level: 30 });
+    expect(line).toMatchObject({ method: "POST", path: "/healthz", status: 405, level: 30 });
     expect(typeof line.reqId).toBe("string");
     expect(typeof line.durationMs).toBe("number");
     expect(lines.join("\n")).not.toContain("SENTINEL");
