@@ -75,6 +75,11 @@ export {
   type NodeLikeRequest,
   toWebRequest,
 } from "./oauth/framework-adapters.ts";
+export { type AntsHonoEnv, type HonoLikeContext, honoOAuth } from "./oauth/hono-adapter.ts";
+export {
+  type AntsOAuthClientOptions,
+  AntsOAuthClientProvider,
+} from "./oauth/mcp-oauth-provider.ts";
 export { createOAuthFetch, type OAuthFetchOptions } from "./oauth/oauth-fetch.ts";
 export {
   type AntsAuthInfo,
