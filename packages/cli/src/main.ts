@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.ts";
 import { registerApprove } from "./commands/approve.ts";
+import { registerBenchLoad } from "./commands/bench-load.ts";
 import { registerDelegate } from "./commands/delegate.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerHandle } from "./commands/handle.ts";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   const program = new Command("ants")
     .description("ANTS IAM: identity and access management for autonomous software agents")
     .showHelpAfterError(false);
+  registerBenchLoad(program);
   registerDelegate(program);
   registerDemo(program);
   registerHandle(program);
