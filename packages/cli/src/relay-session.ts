@@ -12,6 +12,7 @@ import {
   identityKeystorePath,
   passphraseFor,
 } from "./identity-options.ts";
+import { agentIdOf } from "./key-event-home.ts";
 
 /** The parsed values of {@link addRelayOptions}. */
 export interface RelayOptions extends IdentityOptions {
@@ -73,7 +74,9 @@ export async function relayAgent(options: RelayOptions): Promise<Agent> {
       session: stored,
     });
   }
-  return new Agent({ relay: url, signer: await unlock(), instance: options.instance });
+  const signer = await unlock();
+  const id = await agentIdOf(antsHome({ home: options.home }), signer);
+  return new Agent({ relay: url, signer, id, instance: options.instance });
 }
 
 /**

@@ -111,6 +111,7 @@ export type {
   ApprovalStatus,
   Challenge,
   Decision,
+  KeyEventAppended,
   RelayInfo,
   SessionGrant,
   SessionSummary,

@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { ClientError, createKeystoreFile } from "@ants/client";
+import { generateKeyPair } from "@ants/protocol";
 import type { Command } from "commander";
 import {
   addIdentityOptions,
@@ -15,10 +17,10 @@ import { printNote, printResult } from "../output.ts";
 const SEED_HEX = /^([0-9a-fA-F]{64})\r?\n?$/;
 
 /**
- * Registers `ants key` and its subcommands (`ants key import`).
+ * Registers `ants key` and its subcommands (`ants key import`, `ants key new`).
  *
  * @example
- * registerKey(program); // ants key import --seed-file F
+ * registerKey(program); // ants key import --seed-file F; ants key new --out F
  */
 export function registerKey(program: Command): void {
   const key = program.command("key").description("manage this agent's identity key");
@@ -39,6 +41,24 @@ export function registerKey(program: Command): void {
       seed.fill(0);
       printNote(`keystore written to ${path}`);
       printResult({ json: options.json === true }, { id: written.did }, [written.did]);
+    });
+  addIdentityOptions(key.command("new"))
+    .description("create a fresh key in its own keystore, e.g. the new key of a recovery")
+    .requiredOption("--out <file>", "where to write the new keystore")
+    .option("--force", "replace an existing file")
+    .action(async (options: IdentityOptions & { out: string; force?: boolean }) => {
+      const path = resolve(options.out);
+      const force = options.force === true;
+      if (!force) await assertNoKeystore(path);
+      const passphrase = await passphraseFor(options, { confirm: true });
+      const { seed } = generateKeyPair();
+      const written = await createKeystoreFile(path, seed, passphrase, {
+        force,
+        ...insecureWorkFactorFromEnv(),
+      });
+      seed.fill(0);
+      printNote(`keystore written to ${path}; its did:key is the public half to hand over`);
+      printResult({ json: options.json === true }, { id: written.did, file: path }, [written.did]);
     });
 }
 

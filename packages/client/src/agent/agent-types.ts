@@ -8,6 +8,11 @@ export interface AgentOptions {
   relay: RelayClient | string;
   /** The agent's identity key; or give `identity` to unlock it only when it is needed. */
   signer?: Ed25519Signer;
+  /**
+   * The agent's ID when `signer` is not its inception key: after a rotation the current key
+   * signs, and the ID stays the did:key of the inception key (docs/spec/key-events.md 8.4).
+   */
+  id?: string;
   /** The agent's DID and a way to unlock its key, for callers that keep the key locked. */
   identity?: { did: string; unlock: () => Promise<Ed25519Signer> };
   /** Which of the agent's instances this is. Default "default". */

@@ -53,7 +53,8 @@ export class Agent {
         : options.relay;
     const signer = options.signer;
     if (signer !== undefined) {
-      this.did = didFromPublicKey(signer.publicKey);
+      // After a rotation the signer is the current key and the ID stays the inception's.
+      this.did = options.id ?? didFromPublicKey(signer.publicKey);
       this.#unlock = async () => signer;
     } else if (options.identity !== undefined) {
       this.did = options.identity.did;
@@ -116,7 +117,14 @@ export class Agent {
     const { signer, seed } = newSessionKey();
     const login = await withClientErrors(() =>
       signLoginStatement(
-        { aud: did, origin, nonce, sessionKey: signer.publicKey, instance: this.#instance },
+        {
+          iss: this.did,
+          aud: did,
+          origin,
+          nonce,
+          sessionKey: signer.publicKey,
+          instance: this.#instance,
+        },
         { signer: identity, now: this.#now() },
       ),
     );
@@ -165,7 +173,12 @@ export class Agent {
         return attenuate([...input.parent], { ...claims, iss: this.did }, { signer, now });
       }
       return signDelegation(
-        { ...claims, exp: exp ?? now + 3600, ...pickDefined({ sub: input.onBehalfOf }) },
+        {
+          ...claims,
+          iss: this.did,
+          exp: exp ?? now + 3600,
+          ...pickDefined({ sub: input.onBehalfOf }),
+        },
         { signer, now },
       );
     });
@@ -202,7 +215,7 @@ export class Agent {
   async approve(invocationHash: string): Promise<ApprovalResult> {
     const signer = await this.#unlock();
     const approval = await withClientErrors(() =>
-      signApproval({ inv: invocationHash }, { signer, now: this.#now() }),
+      signApproval({ iss: this.did, inv: invocationHash }, { signer, now: this.#now() }),
     );
     return this.relay.approve(approval, await this.session());
   }

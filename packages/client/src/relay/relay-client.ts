@@ -7,6 +7,7 @@ import type {
   ApprovalResult,
   Challenge,
   Decision,
+  KeyEventAppended,
   RelayInfo,
   SessionGrant,
   SessionSummary,
@@ -31,6 +32,12 @@ export interface RelayClientOptions {
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(PROTOCOL_ERROR_CODES);
 
+interface SendOptions {
+  body?: unknown;
+  session?: SessionCredentials;
+  token?: string;
+}
+
 /**
  * A typed client for the relay's HTTP API. Authenticated calls carry the session token and a
  * fresh DPoP proof (docs/spec/sessions.md 4.1); `authorize` sends only the token, the signed
@@ -45,6 +52,8 @@ export class RelayClient {
   readonly #now: () => number;
   readonly #timeoutMs: number;
   #info: Promise<RelayInfo> | undefined;
+  // The relay's latest DPoP-Nonce (docs/spec/sessions.md 5.1), put in every proof.
+  #nonce: string | undefined;
 
   constructor(options: RelayClientOptions) {
     this.url = options.url.replace(/\/+$/, "");
@@ -70,6 +79,17 @@ export class RelayClient {
   /** An agent's key event log with the relay's receipt times (docs/spec/key-events.md 8.3). */
   keyEvents(id: string): Promise<KeyEventLogDocument> {
     return this.#send("GET", `/v1/agents/${encodeURIComponent(id)}/events`);
+  }
+
+  /**
+   * Appends a rotation or override to an agent's key event log, with a guardian rotation's
+   * approvals (docs/spec/key-events.md 8.2). Answers the new sequence number and current key.
+   */
+  appendKeyEvent(id: string, event: string, approvals?: readonly string[]) {
+    const body = approvals === undefined ? { event } : { event, approvals: [...approvals] };
+    return this.#send<KeyEventAppended>("POST", `/v1/agents/${encodeURIComponent(id)}/events`, {
+      body,
+    });
   }
 
   getAgent(id: string): Promise<AgentRecord> {
@@ -130,11 +150,19 @@ export class RelayClient {
     return this.#send(method, path, options);
   }
 
-  async #send<T>(
-    method: string,
-    path: string,
-    options: { body?: unknown; session?: SessionCredentials; token?: string } = {},
-  ): Promise<T> {
+  // A proof refused for its nonce is signed again once, with the nonce the refusal carried.
+  async #send<T>(method: string, path: string, options: SendOptions = {}): Promise<T> {
+    const response = await this.#fetch(method, path, options);
+    const useNonce =
+      options.session !== undefined &&
+      response.status === 401 &&
+      (response.headers.get("www-authenticate") ?? "").includes('error="use_dpop_nonce"');
+    if (!useNonce) return readAnswer<T>(response);
+    await response.body?.cancel();
+    return readAnswer<T>(await this.#fetch(method, path, options));
+  }
+
+  async #fetch(method: string, path: string, options: SendOptions): Promise<Response> {
     const headers: Record<string, string> = {};
     if (options.body !== undefined) headers["content-type"] = "application/json";
     const token = options.session?.token ?? options.token;
@@ -152,14 +180,20 @@ export class RelayClient {
     } catch (cause) {
       throw new ClientError("ERR_RELAY_UNREACHABLE", `relay: cannot reach ${this.url}`, { cause });
     }
-    return readAnswer<T>(response);
+    this.#nonce = response.headers.get("dpop-nonce") ?? this.#nonce;
+    return response;
   }
 
   // htu is the relay's published origin plus the path, so it matches behind a proxy too.
   async #proof(method: string, path: string, session: SessionCredentials): Promise<string> {
     const { origin } = await this.discover();
     return signDpopProof(
-      { htm: method, htu: origin + path, accessToken: session.token },
+      {
+        htm: method,
+        htu: origin + path,
+        accessToken: session.token,
+        ...(this.#nonce === undefined ? {} : { nonce: this.#nonce }),
+      },
       { signer: session.signer, now: this.#now() },
     );
   }

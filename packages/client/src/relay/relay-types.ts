@@ -16,6 +16,19 @@ export interface AgentRecord {
   registeredAt: number;
 }
 
+/** The answer to `POST /v1/agents/{id}/events` (docs/spec/key-events.md 8.2). */
+export interface KeyEventAppended {
+  id: string;
+  /** The event's sequence number. */
+  seq: number;
+  /** The relay's receipt time, Unix seconds: the time that counts for the event. */
+  receivedAt: number;
+  /** The agent's current key after the event, as a did:key. */
+  currentKey: string;
+  /** Sequence numbers of the key revocations the event wrote. */
+  revocations: number[];
+}
+
 /** One gate of a trust explanation (docs/spec/trust.md 6). */
 export interface TrustGateExplanation {
   gate: "evidence" | "uptime" | "vouch" | "stake" | "age" | "behaviour";

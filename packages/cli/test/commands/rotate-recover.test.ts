@@ -1,0 +1,170 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rename } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Agent, openKeystoreFile, RelayClient } from "@ants/client";
+import { type RunningRelay, startRelay } from "@ants/relay";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ants, freshHome } from "../support/run-cli.ts";
+
+const PW = { ANTS_PASSPHRASE: "pw" };
+const dataDir = mkdtempSync(join(tmpdir(), "ants-cli-rotate-"));
+let relay: RunningRelay;
+
+beforeAll(async () => {
+  relay = await startRelay({
+    port: 0,
+    dataDir,
+    insecureWorkFactorLog2ForTests: 10,
+    logger: { level: "silent" },
+    processMetrics: false,
+  });
+});
+afterAll(async () => {
+  await relay.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function json(args: string[]): Promise<Record<string, unknown>> {
+  const result = await ants(args, PW);
+  expect(result.stderr.includes("ERR_"), result.stderr).toBe(false);
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+async function refusal(args: string[]): Promise<string> {
+  const result = await ants([...args, "--json"], PW);
+  expect(result.status).not.toBe(0);
+  return JSON.parse(result.stdout || result.stderr).error.code;
+}
+
+async function initAgent(args: string[] = []): Promise<{ home: string; id: string }> {
+  const home = await freshHome();
+  const init = await json(["init", "--home", home, "--json", ...args]);
+  return { home, id: init.id as string };
+}
+
+function relayArgs(home: string): string[] {
+  return ["--relay", relay.url, "--home", home, "--json"];
+}
+
+/** An agent whose owner certified it, registered with the certified inception. */
+async function certifiedAgent(certifyArgs: string[] = []) {
+  const agent = await initAgent(["--pre-rotate"]);
+  const owner = await initAgent();
+  const cert = join(owner.home, "owner-cert.jws");
+  const certify = ["owner", "certify", agent.id, "--home", owner.home, "--out", cert, "--json"];
+  await json([...certify, ...certifyArgs]);
+  await json(["register", ...relayArgs(agent.home), "--owner-cert", cert]);
+  return { agent, owner };
+}
+
+/** A new keystore in the agent's home and a file holding its did:key, for a recoverer. */
+async function newKeyFor(home: string): Promise<{ keystore: string; didFile: string }> {
+  const keystore = join(home, "recovered.age");
+  const made = await json(["key", "new", "--home", home, "--out", keystore, "--json"]);
+  const didFile = join(home, "recovered.did");
+  writeFileSync(didFile, `${made.id}\n`);
+  return { keystore, didFile };
+}
+
+async function sequence(id: string): Promise<number> {
+  return (await new RelayClient({ url: relay.url }).keyEvents(id)).events.length - 1;
+}
+
+describe("ants rotate", () => {
+  it("rotates with the next key, keeps the ID, and moves logins to the new key", async () => {
+    const agent = await initAgent(["--pre-rotate"]);
+    await json(["register", ...relayArgs(agent.home)]);
+    await json(["login", ...relayArgs(agent.home)]);
+    const stolen = join(agent.home, "stolen.age");
+    copyFileSync(join(agent.home, "identity.age"), stolen);
+
+    const rotated = await json(["rotate", ...relayArgs(agent.home)]);
+    expect(rotated).toMatchObject({ id: agent.id, seq: 1 });
+    expect(rotated.currentKey).not.toBe(agent.id);
+    const local = JSON.parse(readFileSync(join(agent.home, "key-events.json"), "utf8"));
+    expect(local.events).toHaveLength(2);
+
+    const login = await json(["login", ...relayArgs(agent.home)]);
+    expect(login.agent ?? login.id).toBe(agent.id);
+    const old = await openKeystoreFile(stolen, "pw");
+    const thief = new Agent({ relay: relay.url, signer: old.signer, id: agent.id });
+    await expect(thief.login()).rejects.toMatchObject({ code: "ERR_JWS_KID_MISMATCH" });
+
+    // The new next key was written in place of the old one, so the agent rotates again.
+    expect(await json(["rotate", ...relayArgs(agent.home)])).toMatchObject({ seq: 2 });
+    await json(["login", ...relayArgs(agent.home)]);
+  });
+
+  it("refuses a thief who signs with the current key, and leaves the keystores as they were", async () => {
+    const agent = await initAgent(["--pre-rotate"]);
+    await json(["register", ...relayArgs(agent.home)]);
+    const identity = join(agent.home, "identity.age");
+    const before = readFileSync(identity);
+    const asThief = ["rotate", ...relayArgs(agent.home), "--next-key", identity];
+    expect(await refusal(asThief)).toBe("ERR_KEL_DIGEST_MISMATCH");
+    expect(readFileSync(identity).equals(before)).toBe(true);
+    expect(await sequence(agent.id)).toBe(0);
+  });
+
+  it("states a compromise time only with the compromise reason", async () => {
+    const agent = await initAgent(["--pre-rotate"]);
+    const args = ["rotate", ...relayArgs(agent.home)];
+    expect(await refusal([...args, "--reason", "compromise"])).toBe("ERR_USAGE");
+    expect(await refusal([...args, "--compromised-since", "1767225600"])).toBe("ERR_USAGE");
+    expect(await refusal([...args, "--reason", "stolen"])).toBe("ERR_USAGE");
+  });
+});
+
+describe("ants recover", () => {
+  it("lets the owner recover after theft; the agent logs in with the new key", async () => {
+    const { agent, owner } = await certifiedAgent();
+    const fresh = await newKeyFor(agent.home);
+    const recover = ["recover", agent.id, ...relayArgs(owner.home), "--new-key", fresh.didFile];
+    const recovered = await json(recover);
+    expect(recovered).toMatchObject({ id: agent.id, seq: 1, submitted: true });
+
+    expect(await refusal(["login", ...relayArgs(agent.home)])).toBe("ERR_JWS_KID_MISMATCH");
+    await rename(fresh.keystore, join(agent.home, "identity.age"));
+    const login = await json(["login", ...relayArgs(agent.home)]);
+    expect(login.agent ?? login.id).toBe(agent.id);
+  });
+
+  it("recovers once 2 of 3 guardians have signed, and not with 1 of 3", async () => {
+    const guardians = [await initAgent(), await initAgent(), await initAgent()];
+    const dids = guardians.map((guardian) => guardian.id).join(",");
+    const { agent } = await certifiedAgent(["--guardians", dids, "--threshold", "2"]);
+    const fresh = await newKeyFor(agent.home);
+    const collect = join(await freshHome(), "recovery.json");
+    const asGuardian = (home: string) => [
+      "recover",
+      agent.id,
+      ...relayArgs(home),
+      "--as",
+      "guardian",
+      "--collect",
+      collect,
+      "--new-key",
+      fresh.didFile,
+    ];
+
+    const first = await json(asGuardian(guardians[0]!.home));
+    expect(first).toMatchObject({ signatures: 1, submitted: false });
+    expect(await sequence(agent.id)).toBe(0);
+
+    const second = await json(asGuardian(guardians[2]!.home));
+    expect(second).toMatchObject({ id: agent.id, seq: 1, submitted: true });
+    expect(await sequence(agent.id)).toBe(1);
+  });
+
+  it("refuses a signer who is no recovery authority, and a guardian run without a file", async () => {
+    const { agent } = await certifiedAgent();
+    const stranger = await initAgent();
+    const fresh = await newKeyFor(agent.home);
+    const recover = ["recover", agent.id, ...relayArgs(stranger.home), "--new-key", fresh.didFile];
+    expect(await refusal(recover)).toBe("ERR_KEL_WRONG_SIGNER");
+    expect(await refusal([...recover, "--as", "guardian"])).toBe("ERR_USAGE");
+    expect(await sequence(agent.id)).toBe(0);
+  });
+});
