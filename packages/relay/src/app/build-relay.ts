@@ -21,6 +21,7 @@ import { registerRequestEncoding } from "../http/request-encoding.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
 import type { RelayPolicy } from "../policy/relay-policy.ts";
 import { registerFreshnessGuard } from "../revocation/freshness-guard.ts";
+import { registerDpopNonceHeader } from "../sessions/dpop-nonces.ts";
 import { RevocationFanout } from "../revocation/revocation-fanout.ts";
 import type { RevocationOptions } from "../revocation/revocation-services.ts";
 import { registerAgentRoutes } from "../routes/agent-routes.ts";
@@ -142,6 +143,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
 
   const context = await createContext(options, log, metrics);
   app.decorate("relay", context);
+  registerDpopNonceHeader(app, context);
   const fanout = await startFanout(context, options);
   if (fanout !== undefined) registerFreshnessGuard(app, fanout);
   const sweep = setInterval(() => context.sessions.sweep(context.now()), SESSION_SWEEP_MS);

@@ -161,6 +161,7 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_DPOP_CLOCK_SKEW: 401,
   ERR_DPOP_TOKEN_MISMATCH: 401,
   ERR_DPOP_KEY_MISMATCH: 401,
+  ERR_DPOP_NONCE_REQUIRED: 401,
   // relay HTTP API: authorization and approvals
   ERR_RESOURCE_IS_RELAY: 400,
   ERR_RESOURCE_INVALID: 400,

@@ -1,7 +1,7 @@
 import { decodeBase64url, verifySignature } from "@ants/protocol";
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
-import type { ReplayGuard } from "../sessions/replay-guard.ts";
+import type { AssertionJtiLedger } from "./assertion-jti-ledger.ts";
 import { splitCompactJws } from "./jose-parts.ts";
 
 /** Longest assertion lifetime accepted, `exp - iat` (docs/oauth.md 2.1). */
@@ -30,8 +30,8 @@ export interface AssertionExpectations {
   now: number;
   /** `client_id`, when the request sent one: `iss` must equal it. */
   clientId?: string;
-  /** Single use of (`iss`, `jti`) over the assertion lifetime. */
-  replay: ReplayGuard;
+  /** Single use of (`iss`, `jti`) over the assertion lifetime, across relays sharing the store. */
+  replay: AssertionJtiLedger;
 }
 
 /**
@@ -67,7 +67,9 @@ export async function verifyAssertion(
   }
 
   checkLifetime(claims, expected.now);
-  if (!expected.replay.checkAndRemember(`${claims.iss}:${claims.jti}`, expected.now)) {
+  // Kept past `exp` by the clock skew allowed, for relays whose clocks differ a little.
+  const keepUntil = claims.exp + ASSERTION_CLOCK_SKEW_SECONDS;
+  if (!(await expected.replay.use(`${claims.iss}:${claims.jti}`, keepUntil, expected.now))) {
     throw new RelayError("ERR_ASSERTION_REPLAYED", "jti: this assertion was already used");
   }
   return { agent: claims.iss, agentKey, jti: claims.jti, iat: claims.iat, compact: assertion };

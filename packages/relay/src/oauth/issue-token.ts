@@ -1,6 +1,6 @@
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
-import type { ReplayGuard } from "../sessions/replay-guard.ts";
+import type { AssertionJtiLedger } from "./assertion-jti-ledger.ts";
 import { verifyAssertion } from "./client-assertion.ts";
 import { requireParameter } from "./form-body.ts";
 import { decideGrant } from "./grant-decision.ts";
@@ -28,7 +28,7 @@ export interface TokenRequest {
   /** The `DPoP` header (RFC 9449 section 4.1). */
   dpop: string | string[] | undefined;
   /** Single use of assertion `jti`s on this relay. */
-  assertionReplay: ReplayGuard;
+  assertionReplay: AssertionJtiLedger;
 }
 
 /** The RFC 6749 section 5.1 answer. */

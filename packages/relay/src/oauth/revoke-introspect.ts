@@ -1,5 +1,5 @@
 import type { RelayContext } from "../app/relay-context.ts";
-import type { ReplayGuard } from "../sessions/replay-guard.ts";
+import type { AssertionJtiLedger } from "./assertion-jti-ledger.ts";
 import { requireParameter } from "./form-body.ts";
 import { type RevokedTokens, readActiveToken } from "./issued-tokens.ts";
 import { authenticateClient } from "./token-grants.ts";
@@ -8,7 +8,7 @@ import { authenticateClient } from "./token-grants.ts";
 export interface TokenEndpointsState {
   revoked: RevokedTokens;
   /** Single use of client assertion `jti`s. */
-  assertionReplay: ReplayGuard;
+  assertionReplay: AssertionJtiLedger;
 }
 
 /**

@@ -2,7 +2,7 @@ import { commandCovers, isCommand, verifyDelegations } from "@ants/protocol";
 import type { RelayContext } from "../app/relay-context.ts";
 import { checkResource } from "../authorize/authorize-request.ts";
 import { RelayError } from "../errors/relay-error.ts";
-import type { ReplayGuard } from "../sessions/replay-guard.ts";
+import type { AssertionJtiLedger } from "./assertion-jti-ledger.ts";
 import { type VerifiedAssertion, verifyAssertion } from "./client-assertion.ts";
 import { requireParameter } from "./form-body.ts";
 import type { GrantSubject } from "./grant-decision.ts";
@@ -32,7 +32,7 @@ export interface GrantContext {
   form: Record<string, string>;
   now: number;
   /** Single use of assertion `jti`s. */
-  replay: ReplayGuard;
+  replay: AssertionJtiLedger;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { toCodedError, toProblemDetails } from "../http/problem-details.ts";
-import { ASSERTION_CLOCK_SKEW_SECONDS, MAX_ASSERTION_SECONDS } from "../oauth/client-assertion.ts";
+import { AssertionJtiLedger } from "../oauth/assertion-jti-ledger.ts";
 import { FORM_CONTENT_TYPE, MAX_FORM_BODY_BYTES, parseFormBody } from "../oauth/form-body.ts";
 import { issueToken } from "../oauth/issue-token.ts";
 import { RevokedTokens } from "../oauth/issued-tokens.ts";
@@ -12,7 +12,6 @@ import {
   type TokenEndpointsState,
 } from "../oauth/revoke-introspect.ts";
 import { JWT_BEARER_GRANT } from "../oauth/token-grants.ts";
-import { ReplayGuard } from "../sessions/replay-guard.ts";
 
 const metadataSchema = {
   summary: "OAuth 2.0 authorization server metadata (RFC 8414)",
@@ -72,8 +71,8 @@ async function registerFormEndpoints(scope: FastifyInstance): Promise<void> {
     },
   );
   scope.setErrorHandler(sendOAuthError);
-  // (iss, jti) of accepted assertions, kept past the longest assertion lifetime.
-  const assertionReplay = new ReplayGuard(MAX_ASSERTION_SECONDS + ASSERTION_CLOCK_SKEW_SECONDS);
+  // (iss, jti) of accepted assertions, in the store: shared by relays on it, kept over restarts.
+  const assertionReplay = new AssertionJtiLedger(scope.relay.store.assertionJtis);
 
   scope.post(
     OAUTH_PATHS.token,

@@ -2,6 +2,7 @@ import type { AuditLogStore } from "../audit-log/audit-log-store.ts";
 import type { FirstSeenRepository } from "./first-seen-repository.ts";
 import type { HandleRepository } from "./handle-repository.ts";
 import type { KeyEventRepository } from "./key-event-repository.ts";
+import type { ReplayRepository } from "./replay-repository.ts";
 import type { TrustRepository } from "./trust-repository.ts";
 
 /**
@@ -23,6 +24,8 @@ export interface RelayStore {
   readonly firstSeen: FirstSeenRepository;
   /** Trust signals and levels (docs/spec/trust.md 7). */
   readonly trust: TrustRepository;
+  /** Login challenges and claimed invocations, single use across instances (sessions.md 5). */
+  readonly replay: ReplayRepository;
   /**
    * Agents' key event logs (docs/spec/key-events.md 8). A store without them refuses
    * registrations with an inception and rotations with ERR_NOT_SUPPORTED.

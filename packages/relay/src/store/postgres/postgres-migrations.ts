@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { RelayError } from "../../errors/relay-error.ts";
 import { inTransaction, run } from "./pg-pool.ts";
+import { POSTGRES_REPLAY_MIGRATION } from "./postgres-replay.ts";
 import { POSTGRES_TRUST_MIGRATION } from "./postgres-trust.ts";
 
 /**
@@ -163,6 +164,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `,
   // Trust: vouches, outcomes, heartbeat slots, stakes and their changes, agents' levels.
   POSTGRES_TRUST_MIGRATION,
+  // Login challenges and claimed invocations, single use across instances and restarts.
+  POSTGRES_REPLAY_MIGRATION,
 ];
 
 /**

@@ -9,6 +9,7 @@ import { createPostgresHandles } from "./postgres-handles.ts";
 import { createPostgresLogStore } from "./postgres-log-store.ts";
 import { migratePostgres } from "./postgres-migrations.ts";
 import { createPostgresPending } from "./postgres-pending.ts";
+import { createPostgresReplay } from "./postgres-replay.ts";
 import { createPostgresRevocations } from "./postgres-revocations.ts";
 import { createPostgresSessions } from "./postgres-sessions.ts";
 import { createPostgresTrust } from "./postgres-trust.ts";
@@ -67,6 +68,7 @@ export async function openPostgresStore(
     handles: createPostgresHandles(pool),
     firstSeen: createPostgresFirstSeen(pool),
     trust: createPostgresTrust(pool),
+    replay: createPostgresReplay(pool),
     close: () => {
       closed ??= pool.end();
       return closed;

@@ -4,6 +4,7 @@ import { RelayError } from "../../errors/relay-error.ts";
 import { FIRST_SEEN_MIGRATION } from "./sqlite-first-seen.ts";
 import { HANDLES_MIGRATION } from "./sqlite-handles.ts";
 import { KEY_EVENTS_MIGRATION } from "./sqlite-key-events.ts";
+import { REPLAY_MIGRATION } from "./sqlite-replay.ts";
 import { REVOCATION_LOG_MIGRATION } from "./sqlite-revocations.ts";
 import { TRUST_MIGRATION } from "./sqlite-trust.ts";
 
@@ -100,6 +101,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   TRUST_MIGRATION,
   // Key event logs: each agent's inception and rotations with their receipt times.
   KEY_EVENTS_MIGRATION,
+  // Login challenges and claimed invocations, single use across instances and restarts.
+  REPLAY_MIGRATION,
 ];
 
 /**

@@ -11,6 +11,7 @@ import { createSqliteHandles } from "./sqlite-handles.ts";
 import { createSqliteKeyEvents } from "./sqlite-key-events.ts";
 import { migrateSqlite } from "./sqlite-migrations.ts";
 import { createSqlitePending } from "./sqlite-pending.ts";
+import { createSqliteReplay } from "./sqlite-replay.ts";
 import { createSqliteRevocations } from "./sqlite-revocations.ts";
 import { createSqliteSessions } from "./sqlite-sessions.ts";
 import { createSqliteTrust } from "./sqlite-trust.ts";
@@ -52,6 +53,7 @@ export function openSqliteStore(path: string): RelayStore {
     handles: createSqliteHandles(db),
     firstSeen: createSqliteFirstSeen(db),
     trust: createSqliteTrust(db),
+    replay: createSqliteReplay(db),
     keyEvents: createSqliteKeyEvents(db),
     close: async () => {
       if (db.open) db.close();
