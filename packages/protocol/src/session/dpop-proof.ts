@@ -20,6 +20,8 @@ export interface VerifiedDpopProof {
   readonly jkt: string;
   readonly jti: string;
   readonly iat: number;
+  /** The server-provided nonce the proof carries (RFC 9449 section 8), if any. */
+  readonly nonce?: string;
 }
 
 /** Inputs of {@link signDpopProof}. */
@@ -32,6 +34,8 @@ export interface DpopProofInput {
   accessToken: string;
   iat?: number;
   jti?: string;
+  /** The verifier's latest `DPoP-Nonce` (RFC 9449 section 8); omitted when none is known. */
+  nonce?: string;
 }
 
 /** What the verifier expects of a proof (docs/spec/sessions.md 4.1). */
@@ -48,6 +52,8 @@ export interface VerifyDpopOptions {
 
 const HEADER_MEMBERS = ["typ", "alg", "jwk"];
 const CLAIM_MEMBERS = ["jti", "htm", "htu", "iat", "ath"];
+/** RFC 9449 section 8.1: a nonce is 1 or more NQCHAR (printable ASCII but `"` and `\`). */
+const NONCE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
 
 /**
  * `ath` of RFC 9449 section 4.2: SHA-256 of the token's ASCII bytes, base64url.
@@ -77,6 +83,7 @@ export function signDpopProof(
     htu: input.htu,
     iat: input.iat ?? options.now ?? Math.floor(Date.now() / 1000),
     ath: accessTokenHash(input.accessToken),
+    ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
   };
   const encode = (value: object) => encodeBase64url(Buffer.from(JSON.stringify(value)));
   const signingInput = `${encode(header)}.${encode(claims)}`;
@@ -84,7 +91,8 @@ export function signDpopProof(
 }
 
 /**
- * Verifies a DPoP proof in the order of docs/spec/sessions.md 4.1, checks 4 to 10. Throws
+ * Verifies a DPoP proof in the order of docs/spec/sessions.md 4.1, checks 4 to 10, and returns
+ * its optional `nonce` for the verifier to check (check 11). Throws
  * ERR_DPOP_INVALID, ERR_DPOP_KEY_MISMATCH, ERR_DPOP_METHOD_MISMATCH, ERR_DPOP_URL_MISMATCH,
  * ERR_DPOP_CLOCK_SKEW or ERR_DPOP_TOKEN_MISMATCH. Replay of `jti` is left to the caller, which
  * holds the state.
@@ -115,7 +123,12 @@ export function verifyDpopProof(proof: unknown, options: VerifyDpopOptions): Ver
   if (claims.ath !== accessTokenHash(options.accessToken)) {
     throw new ProtocolError("ERR_DPOP_TOKEN_MISMATCH", "dpop.ath: not the presented token's hash");
   }
-  return { jkt, jti: claims.jti, iat: claims.iat };
+  return {
+    jkt,
+    jti: claims.jti,
+    iat: claims.iat,
+    ...(claims.nonce === undefined ? {} : { nonce: claims.nonce }),
+  };
 }
 
 interface DpopClaims {
@@ -124,6 +137,7 @@ interface DpopClaims {
   htu: string;
   iat: number;
   ath: string;
+  nonce?: string;
 }
 
 function parseDpopProof(proof: unknown) {
@@ -137,7 +151,9 @@ function parseDpopProof(proof: unknown) {
   if (header.typ !== DPOP_TYP) invalidProof(`header.typ: expected ${DPOP_TYP}`);
   if (header.alg !== "EdDSA") invalidProof("header.alg: expected EdDSA");
   const key = decodeKey(header.jwk);
-  const claims = readClaims(decodeJsonObject(payloadPart, "payload", CLAIM_MEMBERS));
+  const claims = readClaims(
+    decodeJsonObject(payloadPart, "payload", CLAIM_MEMBERS, { optional: ["nonce"] }),
+  );
   const signature = rethrowAsInvalid(() => decodeSegment(signaturePart, "signature"));
   return {
     key,
@@ -148,7 +164,7 @@ function parseDpopProof(proof: unknown) {
 }
 
 function readClaims(payload: Record<string, unknown>): DpopClaims {
-  const { jti, htm, htu, iat, ath } = payload;
+  const { jti, htm, htu, iat, ath, nonce } = payload;
   if (typeof jti !== "string" || jti.length < 1 || jti.length > 64)
     invalidProof("jti: 1 to 64 characters");
   if (typeof htm !== "string" || !/^[A-Z]{1,16}$/.test(htm)) invalidProof("htm: an HTTP method");
@@ -156,17 +172,28 @@ function readClaims(payload: Record<string, unknown>): DpopClaims {
   if (!Number.isSafeInteger(iat) || (iat as number) < 0) invalidProof("iat: an integer time");
   if (typeof ath !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(ath))
     invalidProof("ath: a SHA-256 hash");
-  return { jti, htm, htu, iat: iat as number, ath };
+  if (nonce === undefined) return { jti, htm, htu, iat: iat as number, ath };
+  if (typeof nonce !== "string" || !NONCE_PATTERN.test(nonce))
+    invalidProof("nonce: 1 to 256 printable ASCII characters");
+  return { jti, htm, htu, iat: iat as number, ath, nonce };
 }
 
-function decodeJsonObject(part: string, field: string, members: readonly string[]) {
+function decodeJsonObject(
+  part: string,
+  field: string,
+  members: readonly string[],
+  { optional = [] as readonly string[] } = {},
+) {
   const value = rethrowAsInvalid(() => parseStrictJsonBytes(decodeSegment(part, field), { field }));
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     invalidProof(`${field}: expected a JSON object`);
   }
   const names = Object.keys(value);
-  if (names.length !== members.length || !names.every((name) => members.includes(name))) {
-    invalidProof(`${field}: expected exactly ${members.join(", ")}`);
+  const required = names.filter((name) => members.includes(name)).length === members.length;
+  const known = names.every((name) => members.includes(name) || optional.includes(name));
+  if (!required || !known) {
+    const extra = optional.length === 0 ? "" : ` (and optionally ${optional.join(", ")})`;
+    invalidProof(`${field}: expected exactly ${members.join(", ")}${extra}`);
   }
   return value as Record<string, unknown>;
 }

@@ -41,6 +41,15 @@ describe("DPoP proofs (RFC 9449)", () => {
     });
   });
 
+  it("signs and returns the server's nonce when one is given (RFC 9449 section 8)", () => {
+    const signed = signDpopProof(
+      { htm: "GET", htu: URL, accessToken: TOKEN, nonce: "abc.29453760.x-Y_z" },
+      { signer: session, now: NOW },
+    );
+    expect(verifyDpopProof(signed, expected).nonce).toBe("abc.29453760.x-Y_z");
+    expect(verifyDpopProof(proof(), expected).nonce).toBeUndefined();
+  });
+
   it("accepts a proof up to 60 s either side of now", () => {
     expect(() => verifyDpopProof(proof({ iat: NOW - 60 }), expected)).not.toThrow();
     expect(() => verifyDpopProof(proof({ iat: NOW + 60 }), expected)).not.toThrow();
@@ -78,7 +87,13 @@ describe("DPoP proofs (RFC 9449)", () => {
       forge({ typ: "dpop+jwt", alg: "EdDSA", jwk: { kty: "RSA", n: "x", e: "AQAB" } }, claims),
     ],
     ["a missing ath", forge({ typ: "dpop+jwt", alg: "EdDSA", jwk }, { ...claims, ath: undefined })],
-    ["an extra claim", forge({ typ: "dpop+jwt", alg: "EdDSA", jwk }, { ...claims, nonce: "n" })],
+    ["an extra claim", forge({ typ: "dpop+jwt", alg: "EdDSA", jwk }, { ...claims, exp: NOW })],
+    ["an empty nonce", forge({ typ: "dpop+jwt", alg: "EdDSA", jwk }, { ...claims, nonce: "" })],
+    ["a numeric nonce", forge({ typ: "dpop+jwt", alg: "EdDSA", jwk }, { ...claims, nonce: 7 })],
+    [
+      "a nonce with a quote",
+      forge({ typ: "dpop+jwt", alg: "EdDSA", jwk }, { ...claims, nonce: 'a"b' }),
+    ],
     [
       "a string iat",
       forge({ typ: "dpop+jwt", alg: "EdDSA", jwk }, { ...claims, iat: String(NOW) }),

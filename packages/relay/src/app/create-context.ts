@@ -10,6 +10,7 @@ import { loadRelayPolicy, OPEN_POLICY } from "../policy/relay-policy.ts";
 import { flushLinks } from "../revocation/flush-links.ts";
 import { openRevocations } from "../revocation/revocation-services.ts";
 import { ChallengeBook } from "../sessions/challenge-book.ts";
+import { DpopNonces } from "../sessions/dpop-nonces.ts";
 import { ReplayGuard } from "../sessions/replay-guard.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
 import { MAX_SESSION_SECONDS } from "../sessions/session-token.ts";
@@ -89,9 +90,10 @@ export async function createContext(
     log,
     now,
     publicUrl: normalizePublicUrl(options.publicUrl ?? "http://127.0.0.1"),
-    challenges: new ChallengeBook(),
+    challenges: new ChallengeBook(store.replay),
     sessions: new SessionRegistry(store.sessions, identity.did),
     dpopReplay: new ReplayGuard(REPLAY_WINDOW_SECONDS),
+    dpopNonces: new DpopNonces(),
     sessionTtlSeconds: sessionTtl(options),
     revocations: revocation.revocations,
     firstSeen: revocation.firstSeen,
@@ -105,6 +107,8 @@ export async function createContext(
     audit: auditLog,
     auditLog,
     invocationReplay: new ReplayGuard(REPLAY_WINDOW_SECONDS),
+    // Several instances share a PostgreSQL store; the embedded SQLite file has one relay.
+    claimInvocationsInStore: (store as { kind?: string }).kind === "postgres",
     handles: await HandleRegistry.open({
       store,
       // The relay's operators may revoke handles unless the handle settings name others.

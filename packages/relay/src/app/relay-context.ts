@@ -11,6 +11,7 @@ import type { FirstSeenBook } from "../revocation/first-seen-book.ts";
 import type { RevocationServices } from "../revocation/revocation-services.ts";
 import type { RevocationSet } from "../revocation/revocation-set.ts";
 import type { ChallengeBook } from "../sessions/challenge-book.ts";
+import type { DpopNonces } from "../sessions/dpop-nonces.ts";
 import type { ReplayGuard } from "../sessions/replay-guard.ts";
 import type { SessionRegistry } from "../sessions/session-registry.ts";
 import type { RelayStore } from "../store/relay-store.ts";
@@ -35,6 +36,8 @@ export interface RelayContext {
   sessions: SessionRegistry;
   /** Accepted DPoP proofs, by session key and `jti`. */
   dpopReplay: ReplayGuard;
+  /** This process's DPoP nonces: a proof must carry a current one (docs/spec/sessions.md 5.1). */
+  dpopNonces: DpopNonces;
   /** Lifetime of new sessions, at most 900 s. */
   sessionTtlSeconds: number;
   /** The revocation log and its in-memory index (docs/spec/revocation.md). */
@@ -57,6 +60,8 @@ export interface RelayContext {
   auditLog: AuditLog;
   /** Accepted invocations, by actor and `jti`. */
   invocationReplay: ReplayGuard;
+  /** Whether accepted invocations are also claimed in the store, shared by several instances. */
+  claimInvocationsInStore: boolean;
   /** Handles: names, holders, lifecycle and holder activity (docs/spec/handles.md 8). */
   handles: HandleRegistry;
 }

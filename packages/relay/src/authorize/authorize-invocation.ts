@@ -1,4 +1,5 @@
 import type { ChainVerification } from "@ants/protocol";
+import { REPLAY_WINDOW_SECONDS } from "../app/create-context.ts";
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import type { LiveSession } from "../sessions/session-registry.ts";
@@ -46,7 +47,7 @@ export async function authorizeInvocation(
     jkt: session.jkt,
   };
   const outcome = verifyForDecision(context, inputs);
-  rememberInvocation(context, bound.claims.iss, bound.claims.jti, now);
+  await rememberInvocation(context, bound.claims.iss, bound.claims.jti, now);
   const subject: DecisionSubject = {
     bound,
     invocation: body.invocation,
@@ -78,9 +79,20 @@ export async function authorizeInvocation(
   return allow(context, subject, result, { resource: body.resource, jkt: session.jkt, now });
 }
 
-// Step 5: an invocation is accepted once per actor and `jti` within its window.
-function rememberInvocation(context: RelayContext, actor: string, jti: string, now: number): void {
-  if (!context.invocationReplay.checkAndRemember(`${actor}:${jti}`, now)) {
+// Step 5: an invocation is accepted once per actor and `jti` within its window: in memory, and
+// on a store shared by several instances also in the store (docs/spec/sessions.md 5.3).
+async function rememberInvocation(
+  context: RelayContext,
+  actor: string,
+  jti: string,
+  now: number,
+): Promise<void> {
+  const key = `${actor}:${jti}`;
+  const fresh =
+    context.invocationReplay.checkAndRemember(key, now) &&
+    (!context.claimInvocationsInStore ||
+      (await context.store.replay.claimInvocation(key, now + REPLAY_WINDOW_SECONDS, now)));
+  if (!fresh) {
     throw new RelayError("ERR_INVOCATION_REPLAYED", "jti: this invocation was already submitted");
   }
 }

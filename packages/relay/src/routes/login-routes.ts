@@ -58,7 +58,7 @@ function registerChallenge(app: FastifyInstance): void {
       },
     },
     async (_request, reply) => {
-      const { nonce, expiresAt } = app.relay.challenges.issue(app.relay.now());
+      const { nonce, expiresAt } = await app.relay.challenges.issue(app.relay.now());
       const answer = {
         nonce,
         expiresAt,
@@ -111,7 +111,7 @@ function registerLogin(app: FastifyInstance): void {
         origin: relay.publicUrl,
         now,
       });
-      relay.challenges.consume(claims.nonce, now);
+      await relay.challenges.consume(claims.nonce, now);
       const others = relay.sessions
         .liveOf(agent.id, now)
         .filter((s) => s.instance !== claims.instance);

@@ -4,6 +4,7 @@ import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import { keyEventBookOf } from "../key-events/key-event-book.ts";
 import { assertCallerNotRevoked } from "../revocation/caller-check.ts";
+import { markNonceChallenge } from "./dpop-nonces.ts";
 import type { LiveSession } from "./session-registry.ts";
 
 const DPOP_SCHEME = /^DPoP ([A-Za-z0-9_.-]+)$/i;
@@ -67,13 +68,21 @@ function checkProof(
   if (typeof proof !== "string" || proof === "") {
     throw new RelayError("ERR_DPOP_MISSING", "dpop: expected one DPoP header");
   }
-  const { jti } = verifyDpopProof(proof, {
+  const { jti, nonce } = verifyDpopProof(proof, {
     method: request.method,
     url: context.publicUrl + pathOf(request.url),
     accessToken: token,
     expectedThumbprint: session.jkt,
     now,
   });
+  // Only this process's current nonces: a proof accepted elsewhere, or before a restart, fails here.
+  if (!context.dpopNonces.accepts(nonce, now)) {
+    markNonceChallenge(request);
+    throw new RelayError(
+      "ERR_DPOP_NONCE_REQUIRED",
+      "dpop.nonce: retry with the nonce of this relay's DPoP-Nonce header",
+    );
+  }
   if (!context.dpopReplay.checkAndRemember(`${session.jkt}:${jti}`, now)) {
     throw new RelayError("ERR_DPOP_REPLAYED", "dpop.jti: this proof was already used");
   }

@@ -20,11 +20,12 @@ export interface RelayTarget {
   origin: string;
 }
 
-/** An HTTP answer: status and parsed JSON (or null). */
+/** An HTTP answer: status, parsed JSON (or null), and the relay's `DPoP-Nonce`, if any. */
 export interface Answer {
   status: number;
   // biome-ignore lint/suspicious/noExplicitAny: tests read answers field by field.
   body: any;
+  nonce?: string;
 }
 
 /**
@@ -38,6 +39,8 @@ export class TestAgent {
   sessionSigner: Ed25519Signer = createSigner(generateKeyPair().seed);
   session = "";
   sessionId = "";
+  /** The latest `DPoP-Nonce` of each relay URL, put in every proof (sessions.md 5.1). */
+  readonly nonces = new Map<string, string>();
 
   constructor(
     readonly relay: RelayTarget,
@@ -63,7 +66,7 @@ export class TestAgent {
   }
 
   async challenge(): Promise<string> {
-    const answer = await send(this.relay, "POST", "/v1/sessions/challenge", {});
+    const answer = this.#remember(await send(this.relay, "POST", "/v1/sessions/challenge", {}));
     return answer.body.nonce as string;
   }
 
@@ -87,7 +90,7 @@ export class TestAgent {
 
   async login(overrides: { instance?: string } = {}): Promise<Answer> {
     const login = this.loginStatement(await this.challenge(), overrides);
-    const answer = await send(this.relay, "POST", "/v1/sessions", { login });
+    const answer = this.#remember(await send(this.relay, "POST", "/v1/sessions", { login }));
     if (answer.status === 201) {
       this.session = answer.body.session;
       this.sessionId = answer.body.sessionId;
@@ -98,30 +101,46 @@ export class TestAgent {
   proof(
     method: string,
     path: string,
-    overrides: { htu?: string; token?: string; signer?: Ed25519Signer } = {},
+    overrides: {
+      htu?: string;
+      token?: string;
+      signer?: Ed25519Signer;
+      /** A nonce to sign instead of the relay's latest; null signs none. */
+      nonce?: string | null;
+    } = {},
   ) {
+    const nonce =
+      overrides.nonce === null ? undefined : (overrides.nonce ?? this.nonces.get(this.relay.url));
     return signDpopProof(
       {
         htm: method,
         htu: overrides.htu ?? this.relay.origin + path,
         accessToken: overrides.token ?? this.session,
+        ...(nonce === undefined ? {} : { nonce }),
       },
       { signer: overrides.signer ?? this.sessionSigner, now: this.clock.now },
     );
   }
 
-  /** An authenticated call with a fresh proof, unless headers are given. */
+  /**
+   * An authenticated call with a fresh proof, unless headers are given. Like the SDK, a fresh
+   * proof refused for its nonce is signed again once with the nonce the refusal carries.
+   */
   async call(
     method: string,
     path: string,
     headers?: Record<string, string>,
     body?: unknown,
   ): Promise<Answer> {
-    const auth = headers ?? {
-      authorization: `DPoP ${this.session}`,
-      dpop: this.proof(method, path),
-    };
-    return send(this.relay, method, path, body, auth);
+    const fresh = () => ({ authorization: `DPoP ${this.session}`, dpop: this.proof(method, path) });
+    const answer = this.#remember(await send(this.relay, method, path, body, headers ?? fresh()));
+    if (headers !== undefined || answer.body?.code !== "ERR_DPOP_NONCE_REQUIRED") return answer;
+    return this.#remember(await send(this.relay, method, path, body, fresh()));
+  }
+
+  #remember(answer: Answer): Answer {
+    if (answer.nonce !== undefined) this.nonces.set(this.relay.url, answer.nonce);
+    return answer;
   }
 }
 
@@ -143,5 +162,10 @@ export async function send(
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text === "" ? null : JSON.parse(text) };
+  const nonce = response.headers.get("dpop-nonce") ?? undefined;
+  return {
+    status: response.status,
+    body: text === "" ? null : JSON.parse(text),
+    ...(nonce === undefined ? {} : { nonce }),
+  };
 }

@@ -112,6 +112,60 @@ describe.skipIf(!reachable)("three relay processes on one PostgreSQL", () => {
     expect((await authorize(onB, { invocation, chain: [root] })).body.decision).toBe("allow");
   }, 30_000);
 
+  it("spends a challenge once across instances: issued on A, redeemed on B, refused on C", async () => {
+    const [a, b, c] = relays as [RelayProcess, RelayProcess, RelayProcess];
+    const agent = new TestAgent(target(a), clock);
+    expect((await agent.register()).status).toBe(201);
+    const nonce = await agent.challenge();
+    const login = agent.loginStatement(nonce);
+    const onB = await send(b, "POST", "/v1/sessions", { login });
+    expect(onB.status).toBe(201);
+    const onC = await send(c, "POST", "/v1/sessions", { login: agent.loginStatement(nonce) });
+    expect(onC.body.code).toBe("ERR_CHALLENGE_USED");
+    const againOnA = await send(a, "POST", "/v1/sessions", { login: agent.loginStatement(nonce) });
+    expect(againOnA.body.code).toBe("ERR_CHALLENGE_USED");
+  }, 30_000);
+
+  it("refuses on B a DPoP proof used on A, and B's own proofs after one retry", async () => {
+    const [a, b] = relays as [RelayProcess, RelayProcess];
+    const agent = new TestAgent(target(a), clock);
+    expect((await agent.register()).status).toBe(201);
+    expect((await agent.login()).status).toBe(201);
+    const path = `/v1/agents/${agent.did}/sessions`;
+    const headers = { authorization: `DPoP ${agent.session}`, dpop: agent.proof("GET", path) };
+    expect((await send(a, "GET", path, undefined, headers)).status).toBe(200);
+    expect((await send(a, "GET", path, undefined, headers)).body.code).toBe("ERR_DPOP_REPLAYED");
+    const replayed = await send(b, "GET", path, undefined, headers);
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.code).toBe("ERR_DPOP_NONCE_REQUIRED");
+    // The refusal carries B's nonce; a fresh proof with it is accepted on B.
+    const onB = Object.assign(agent, { relay: target(b) });
+    expect((await onB.call("GET", path)).status).toBe(200);
+  }, 30_000);
+
+  it("refuses on B an invocation already submitted on A", async () => {
+    const [a, b] = relays as [RelayProcess, RelayProcess];
+    const principal = principalKey();
+    const agent = new TestAgent(target(a), clock);
+    expect((await agent.register()).status).toBe(201);
+    expect((await agent.login()).status).toBe(201);
+    const root = rootDelegation(principal, agent, {
+      cmd: "/social",
+      exp: clock.now + 3600,
+      now: clock.now,
+    });
+    const invocation = invocationFor(agent, [root], {
+      cmd: "/social/post",
+      args: { text: "once" },
+      principal: principal.did,
+    });
+    expect((await authorize(agent, { invocation, chain: [root] })).body.decision).toBe("allow");
+    const onB = Object.assign(agent, { relay: target(b) });
+    const replayed = await authorize(onB, { invocation, chain: [root] });
+    expect(replayed.status).toBe(403);
+    expect(replayed.body.code).toBe("ERR_INVOCATION_REPLAYED");
+  }, 30_000);
+
   it("keeps one log that every instance wrote to, verifying end to end", async () => {
     // Registration on A, logins on B and C, decisions on B and C: every instance appended.
     const result = await runAnts(["log", "verify", "--full", "--json", "--relay", relays[2]!.url]);

@@ -329,6 +329,62 @@ describe("authenticated requests", () => {
   });
 });
 
+describe("DPoP nonces (sessions.md 5.1)", () => {
+  async function loggedIn(): Promise<TestAgent> {
+    const agent = await registeredAgent();
+    expect((await agent.login()).status).toBe(201);
+    return agent;
+  }
+  const withProof = (agent: TestAgent, nonce: string | null) => ({
+    authorization: `DPoP ${agent.session}`,
+    dpop: agent.proof("GET", sessionsPath(agent), { nonce }),
+  });
+
+  it("hands out its nonce on every answer and refuses a proof without one, per RFC 9449", async () => {
+    const agent = await loggedIn();
+    expect(agent.nonces.get(target.url)).toMatch(/^[A-Za-z0-9_-]{16}\.\d+\.[A-Za-z0-9_-]{22}$/);
+    const response = await fetch(target.url + sessionsPath(agent), {
+      headers: withProof(agent, null),
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { code: string }).code).toBe("ERR_DPOP_NONCE_REQUIRED");
+    expect(response.headers.get("www-authenticate")).toMatch(/^DPoP error="use_dpop_nonce"/);
+    expect(response.headers.get("dpop-nonce")).toBe(agent.nonces.get(target.url));
+  });
+
+  it("refuses a forged nonce and another relay's nonce", async () => {
+    const agent = await loggedIn();
+    const mine = agent.nonces.get(target.url)!;
+    const [instance, window] = mine.split(".");
+    const forged = `${instance}.${window}.${"A".repeat(22)}`;
+    const elsewhere = (await send(otherTarget, "POST", "/v1/sessions/challenge")).nonce!;
+    for (const nonce of [forged, elsewhere, "x"]) {
+      const answer = await agent.call("GET", sessionsPath(agent), withProof(agent, nonce));
+      expect(answer.body.code).toBe("ERR_DPOP_NONCE_REQUIRED");
+    }
+    expect((await agent.call("GET", sessionsPath(agent), withProof(agent, mine))).status).toBe(200);
+  });
+
+  it("accepts a nonce through the next window and refuses it after", async () => {
+    const agent = await loggedIn();
+    const start = clock.now;
+    try {
+      const nonce = agent.nonces.get(target.url)!;
+      clock.now = (Math.floor(start / 60) + 1) * 60 + 30;
+      const late = await agent.call("GET", sessionsPath(agent), withProof(agent, nonce));
+      expect(late.status).toBe(200);
+      expect(late.nonce).not.toBe(nonce);
+      clock.now += 60;
+      const stale = await agent.call("GET", sessionsPath(agent), withProof(agent, nonce));
+      expect(stale.body.code).toBe("ERR_DPOP_NONCE_REQUIRED");
+      // The client signs again with the nonce the refusal carried.
+      expect((await agent.call("GET", sessionsPath(agent))).status).toBe(200);
+    } finally {
+      clock.now = start;
+    }
+  });
+});
+
 describe("restart", () => {
   it("keeps live sessions across a restart on the same data directory", async () => {
     const first = await startTestRelay({ now: () => clock.now });
@@ -341,12 +397,46 @@ describe("restart", () => {
 
     const second = await startTestRelay({ now: () => clock.now, dataDir, publicUrl: first.url });
     try {
-      const answer = await send(second, "GET", sessionsPath(agent), undefined, {
+      const auth = (nonce?: string) => ({
         authorization: `DPoP ${agent.session}`,
-        dpop: agent.proof("GET", sessionsPath(agent)),
+        dpop: agent.proof("GET", sessionsPath(agent), nonce === undefined ? {} : { nonce }),
       });
+      // The nonce the first process handed out means nothing to the second: sign again once.
+      const stale = await send(second, "GET", sessionsPath(agent), undefined, auth());
+      expect(stale.body.code).toBe("ERR_DPOP_NONCE_REQUIRED");
+      const answer = await send(second, "GET", sessionsPath(agent), undefined, auth(stale.nonce));
       expect(answer.status).toBe(200);
       expect(answer.body.sessions).toHaveLength(1);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  it("refuses after a restart a DPoP proof accepted before it", async () => {
+    const first = await startTestRelay({ now: () => clock.now });
+    const dataDir = first.dataDir;
+    const firstTarget = { url: first.url, did: first.app.relay.identity.did, origin: first.url };
+    const agent = new TestAgent(firstTarget, clock);
+    await agent.register();
+    await agent.login();
+    const headers = {
+      authorization: `DPoP ${agent.session}`,
+      dpop: agent.proof("GET", sessionsPath(agent)),
+    };
+    expect((await agent.call("GET", sessionsPath(agent), headers)).status).toBe(200);
+    expect((await agent.call("GET", sessionsPath(agent), headers)).body.code).toBe(
+      "ERR_DPOP_REPLAYED",
+    );
+    await first.app.close();
+
+    const second = await startTestRelay({ now: () => clock.now, dataDir, publicUrl: first.url });
+    try {
+      const replayed = await send(second, "GET", sessionsPath(agent), undefined, headers);
+      expect(replayed.status).toBe(401);
+      expect(replayed.body.code).toBe("ERR_DPOP_NONCE_REQUIRED");
+      expect(replayed.nonce).toMatch(/^[A-Za-z0-9_-]{16}\.\d+\.[A-Za-z0-9_-]{22}$/);
+      expect(replayed.nonce).not.toBe(agent.nonces.get(first.url));
     } finally {
       await second.close();
       await first.close();

@@ -177,5 +177,37 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.pending.get("h1")).toMatchObject({ status: "allowed" });
       expect(await store.pending.get("h2")).toBeUndefined();
     });
+
+    it("spends a login challenge once, of many concurrent tries, and says why not", async () => {
+      await store.replay.issueChallenge("n1", NOW + 60);
+      await store.replay.issueChallenge("n2", NOW + 60);
+      const tries = await Promise.all(
+        Array.from({ length: 8 }, () => store.replay.spendChallenge("n1", NOW)),
+      );
+      expect(tries.filter((outcome) => outcome === "spent")).toHaveLength(1);
+      expect(tries.filter((outcome) => outcome === "used")).toHaveLength(7);
+      expect(await store.replay.spendChallenge("n2", NOW + 60)).toBe("expired");
+      expect(await store.replay.spendChallenge("n3", NOW)).toBe("unknown");
+      // Rows stay until the sweep's bound passes their expiry, then are gone.
+      await store.replay.sweep(NOW + 60, NOW);
+      expect(await store.replay.spendChallenge("n1", NOW)).toBe("used");
+      await store.replay.sweep(NOW + 61, NOW);
+      expect(await store.replay.spendChallenge("n1", NOW)).toBe("unknown");
+    });
+
+    it("claims an invocation once, of many concurrent tries, until its record expires", async () => {
+      const tries = await Promise.all(
+        Array.from({ length: 8 }, () => store.replay.claimInvocation("a:j1", NOW + 120, NOW)),
+      );
+      expect(tries.filter(Boolean)).toHaveLength(1);
+      expect(await store.replay.claimInvocation("a:j1", NOW + 239, NOW + 119)).toBe(false);
+      expect(await store.replay.claimInvocation("a:j2", NOW + 120, NOW)).toBe(true);
+      // An expired record no longer holds: its key may be claimed again.
+      expect(await store.replay.claimInvocation("a:j1", NOW + 240, NOW + 120)).toBe(true);
+      expect(await store.replay.claimInvocation("a:j1", NOW + 241, NOW + 121)).toBe(false);
+      // The sweep deletes what expired at its `now`; a claim at an earlier time then succeeds.
+      await store.replay.sweep(NOW, NOW + 240);
+      expect(await store.replay.claimInvocation("a:j1", NOW + 120, NOW)).toBe(true);
+    });
   });
 }
