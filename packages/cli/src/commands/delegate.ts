@@ -1,4 +1,4 @@
-import { openKeystoreFile } from "@ants/client";
+import { antsHome, openKeystoreFile } from "@ants/client";
 import {
   type ApprovalRequirement,
   attenuate,
@@ -20,6 +20,7 @@ import {
   identityKeystorePath,
   passphraseFor,
 } from "../identity-options.ts";
+import { agentIdOf } from "../key-event-home.ts";
 import { printResult } from "../output.ts";
 import { collect, parseDuration, parseInteger, parseJsonOption } from "../token-options.ts";
 
@@ -67,7 +68,8 @@ export function registerDelegate(program: Command): void {
     .option("--on-behalf-of <did>", "the principal (default: yourself, or the parent's principal)")
     .action(async (options: DelegateOptions) => {
       const path = await identityKeystorePath(options);
-      const { signer, did } = await openKeystoreFile(path, await passphraseFor(options));
+      const { signer } = await openKeystoreFile(path, await passphraseFor(options));
+      const did = await agentIdOf(antsHome({ home: options.home }), signer);
       const token = createDelegation(options, { signer, did, now: Math.floor(Date.now() / 1000) });
       printResult({ json: options.json === true }, { token, hash: tokenHash(token) }, [token]);
     });

@@ -1,6 +1,5 @@
-import { openKeystoreFile, RelayClient, submitRevocation } from "@ants/client";
+import { antsHome, openKeystoreFile, RelayClient, submitRevocation } from "@ants/client";
 import {
-  didFromPublicKey,
   normalizeHandle,
   type RevocationRequestInput,
   signRevocationRequest,
@@ -9,6 +8,7 @@ import {
 import type { Command } from "commander";
 import { CliError } from "../cli-error.ts";
 import { identityKeystorePath, passphraseFor } from "../identity-options.ts";
+import { agentIdOf } from "../key-event-home.ts";
 import { printResult } from "../output.ts";
 import { addRelayOptions, type RelayOptions, relayUrl } from "../relay-session.ts";
 import { parseInteger } from "../token-options.ts";
@@ -49,8 +49,10 @@ export function registerRevoke(program: Command): void {
       const { signer } = await openKeystoreFile(path, await passphraseFor(options));
       const relay = new RelayClient({ url: relayUrl(options) });
       const { did } = await relay.discover();
-      const { input, token } = revocationInput(options, didFromPublicKey(signer.publicKey));
-      const request = signRevocationRequest({ aud: did, ...input }, { signer });
+      // After a rotation the keystore holds the current key; the request names the agent ID.
+      const self = await agentIdOf(antsHome({ home: options.home }), signer);
+      const { input, token } = revocationInput(options, self);
+      const request = signRevocationRequest({ aud: did, iss: self, ...input }, { signer });
       const { entry } = await submitRevocation(relay, { request, ...(token ? { token } : {}) });
       printResult({ json: options.json === true }, { entry }, [
         `revoked ${entry.kind} ${entry.target} (seq ${entry.seq})`,

@@ -92,6 +92,23 @@ describe("ants rotate", () => {
     const thief = new Agent({ relay: relay.url, signer: old.signer, id: agent.id });
     await expect(thief.login()).rejects.toMatchObject({ code: "ERR_JWS_KID_MISMATCH" });
 
+    // Delegations and revocation requests name the agent ID and are signed by the current key.
+    const other = await initAgent();
+    const delegation = await json([
+      "delegate",
+      "--home",
+      agent.home,
+      "--to",
+      other.id,
+      "--cmd",
+      "/x",
+      "--json",
+    ]);
+    const payload = (delegation.token as string).split(".")[1]!;
+    expect(JSON.parse(Buffer.from(payload, "base64url").toString()).iss).toBe(agent.id);
+    const revoked = await json(["revoke", ...relayArgs(agent.home), "--epoch", "1"]);
+    expect(revoked.entry).toMatchObject({ kind: "issuer-epoch", target: agent.id });
+
     // The new next key was written in place of the old one, so the agent rotates again.
     expect(await json(["rotate", ...relayArgs(agent.home)])).toMatchObject({ seq: 2 });
     await json(["login", ...relayArgs(agent.home)]);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
+import { keyEventBookOf } from "../key-events/key-event-book.ts";
 import { errorResponses } from "../schemas/common-schemas.ts";
 import {
   agentIdParams,
@@ -52,6 +53,7 @@ export function submissionDeps(relay: RelayContext): SubmissionDeps {
     revocations: relay.revocations,
     operators: relay.revocation.operators,
     now: relay.now,
+    resolveKey: keyEventBookOf(relay).resolveKey,
   };
 }
 

@@ -1,4 +1,5 @@
 import {
+  type KeyResolver,
   parseOutcome,
   parseVouch,
   tokenHash,
@@ -22,6 +23,8 @@ export interface SubmissionDeps {
   revocations: RevocationSet;
   operators: ReadonlySet<string>;
   now: () => number;
+  /** The signer's key per its key event log (docs/spec/key-events.md 8.4); default its did:key. */
+  resolveKey?: KeyResolver;
 }
 
 /** A vouch as the API answers it. */
@@ -49,7 +52,7 @@ export async function submitVouch(
 ): Promise<{ vouch: VouchView; created: boolean }> {
   const now = deps.now();
   const parsed = parseVouch(token);
-  const claims = verifyVouch(parsed, { relay: deps.relayDid, now });
+  const claims = verifyVouch(parsed, statementOptions(deps, now));
   assertKeyLive(deps, parsed.jws.kid, now);
   await knowAgent(deps, claims.iss, "iss");
   await knowAgent(deps, claims.sub, "sub");
@@ -81,7 +84,7 @@ export async function submitOutcome(
 ): Promise<{ counted: boolean; weight: number }> {
   const now = deps.now();
   const parsed = parseOutcome(token);
-  const claims = verifyOutcome(parsed, { relay: deps.relayDid, now });
+  const claims = verifyOutcome(parsed, statementOptions(deps, now));
   assertKeyLive(deps, parsed.jws.kid, now);
   const action = deps.trust.actions.find(claims.inv, now);
   if (action === undefined || action.actor !== claims.sub) {
@@ -189,4 +192,10 @@ async function knowAgent(deps: SubmissionDeps, agent: string, field: string): Pr
   const record = await deps.store.agents.get(agent);
   if (record === undefined) throw new RelayError("ERR_AGENT_NOT_FOUND", `${field}: not registered`);
   deps.trust.engine.know(agent, record.registeredAt, record.instances);
+}
+
+// A statement is seen now, so only the key current now signs for its issuer.
+function statementOptions(deps: SubmissionDeps, now: number) {
+  const resolve = deps.resolveKey === undefined ? {} : { resolveKey: deps.resolveKey };
+  return { relay: deps.relayDid, now, ...resolve };
 }
