@@ -2,6 +2,8 @@ import { buildDecisionEntry, jwkThumbprint, tokenHash } from "@ants/protocol";
 import type { RelayContext } from "../app/relay-context.ts";
 import { trustGate } from "../authorize/authorize-invocation.ts";
 import { RelayError, type RelayErrorCode } from "../errors/relay-error.ts";
+import { sandboxGate } from "../trust/sandbox-gate.ts";
+import { observeCall, reactionDeps } from "../trust/trust-reactions.ts";
 import type { VerifiedAssertion } from "./client-assertion.ts";
 
 /** What a grant established before the decision: who acts, for whom, and what it asks. */
@@ -27,9 +29,10 @@ export interface GrantAllowed {
 /**
  * Decides an OAuth grant with the steps of `POST /v1/authorize` that apply once the caller and
  * any chain are verified (docs/oauth.md 2.5): revocation of the agent's key and epoch (step 4),
- * the trust gate (step 6), then the audit entry (step 8), written for a refusal too. Throws the
- * refusal's code (ERR_REVOKED_KEY, ERR_REVOKED_EPOCH, ERR_REVOKED_TOKEN, ERR_TRUST_LEVEL_TOO_LOW)
- * once it is audited.
+ * the behaviour profile, the trust gate and the sandbox (step 6, docs/spec/trust.md 8), then the
+ * audit entry (step 8), written for a refusal too. Throws the refusal's code (ERR_REVOKED_KEY,
+ * ERR_REVOKED_EPOCH, ERR_REVOKED_TOKEN, ERR_TRUST_LEVEL_TOO_LOW, ERR_SANDBOX_RATE_LIMITED or
+ * ERR_APPROVAL_REQUIRED) once it is audited.
  *
  * @example
  * const { auditIndex } = await decideGrant(context, subject, now);
@@ -39,18 +42,37 @@ export async function decideGrant(
   subject: GrantSubject,
   now: number,
 ): Promise<GrantAllowed> {
-  const refusal =
-    revocationOf(context, subject.assertion, now) ??
-    trustGate(context, {
-      actor: subject.assertion.agent,
-      command: subject.command,
-      minLevel: subject.minLevel,
-    });
+  const refusal = revocationOf(context, subject.assertion, now) ?? gatesOf(context, subject, now);
   const index = await audit(context, subject, refusal?.code ?? null, now);
   if (refusal !== undefined) {
     throw new RelayError(refusal.code, refusal.message, { details: { auditIndex: index } });
   }
   return { auditIndex: index };
+}
+
+// The gates a low-trust agent meets on /v1/authorize, in the same order, so a token is never an
+// easier way around the sandbox than an invocation.
+function gatesOf(
+  context: RelayContext,
+  subject: GrantSubject,
+  now: number,
+): RelayError | undefined {
+  const actor = subject.assertion.agent;
+  observeCall(reactionDeps(context), {
+    agent: actor,
+    command: subject.command,
+    principal: subject.principal,
+  });
+  const gate = trustGate(context, { actor, command: subject.command, minLevel: subject.minLevel });
+  if (gate !== undefined) return gate;
+  const invocationHash = tokenHash(subject.assertion.compact);
+  const sandbox = sandboxGate(context, { actor, command: subject.command, invocationHash }, now);
+  if ("refusal" in sandbox) return sandbox.refusal;
+  // A token request cannot wait for approvers: the agent asks /v1/authorize, which can.
+  if (sandbox.approvals.length > 0) {
+    return new RelayError("ERR_APPROVAL_REQUIRED", "sandbox: approvals need /v1/authorize");
+  }
+  return undefined;
 }
 
 function revocationOf(

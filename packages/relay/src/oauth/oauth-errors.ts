@@ -26,7 +26,12 @@ const BY_CODE: Partial<Record<RelayErrorCode, OAuthErrorCode>> = {
   ERR_RESOURCE_IS_RELAY: "invalid_target",
   ERR_OAUTH_SCOPE_INVALID: "invalid_scope",
   ERR_TRUST_LEVEL_TOO_LOW: "invalid_scope",
+  ERR_APPROVAL_REQUIRED: "invalid_grant",
+  ERR_SANDBOX_RATE_LIMITED: "invalid_grant",
 };
+
+/** Codes whose HTTP status says more than 400: a client may wait and retry. */
+const STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = { ERR_SANDBOX_RATE_LIMITED: 429 };
 
 const ASSERTION_CODES = new Set<RelayErrorCode>([
   "ERR_CLIENT_UNKNOWN",
@@ -58,5 +63,5 @@ export function oauthErrorFor(
       : { error: "invalid_grant", status: 400 };
   }
   if (code.startsWith("ERR_DPOP_")) return { error: "invalid_dpop_proof", status: 400 };
-  return { error: BY_CODE[code] ?? "invalid_grant", status: 400 };
+  return { error: BY_CODE[code] ?? "invalid_grant", status: STATUS_BY_CODE[code] ?? 400 };
 }

@@ -17,7 +17,7 @@ export type SandboxOutcome = { refusal: RelayError } | { approvals: ChainApprova
  */
 export function sandboxGate(
   context: RelayContext,
-  result: ChainVerification,
+  result: Pick<ChainVerification, "actor" | "command" | "invocationHash">,
   now: number,
 ): SandboxOutcome {
   const level = context.trustLevelOf(result.actor);
