@@ -82,7 +82,7 @@ export interface RelayOptions {
   operators?: readonly string[];
   /** Revocation settings: snapshot lifetime, stream heartbeat, store poll. */
   revocation?: RevocationOptions;
-  /** Group commit of audit entries: longest wait in ms (default 2) and batch size (256). */
+  /** Group commit of audit entries: fixed wait in ms (default 0: none) and batch size (512). */
   auditBatch?: { maxDelayMs?: number; maxBatch?: number };
   /** Handle registry settings: reserved names, operators, limits and periods. */
   handles?: HandleOptions;

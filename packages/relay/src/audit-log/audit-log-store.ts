@@ -81,6 +81,12 @@ export interface LogSearchQuery {
  * the same contract; `appendBatch` resolves only once its transaction is durable.
  */
 export interface AuditLogStore {
+  /**
+   * True when batches are applied in the order `appendBatch` is called and each refuses, with
+   * LOG_MOVED and nothing written, a batch that does not start at the stored end: the sequencer
+   * may then send a batch before the previous one is durable. Otherwise one batch at a time.
+   */
+  readonly ordered?: boolean;
   loadState(): Promise<StoredLogState>;
   appendBatch(batch: LogBatch): Promise<void>;
   /** The hashes of tile `tile.level` (1 and up)/`tile.index` as stored (maybe wider than asked). */

@@ -9,7 +9,7 @@ export interface RelayAuditLogInput {
   readonly store: RelayStore;
   readonly identity: RelayIdentity;
   readonly now: () => number;
-  /** Group commit: longest wait in ms (default 2) and batch size (default 512). */
+  /** Group commit: fixed wait in ms (default 0: none, see LogSequencer) and batch size (512). */
   readonly batch?: { maxDelayMs?: number; maxBatch?: number } | undefined;
   readonly log: Logger;
   /** The relay's public URL, read at every checkpoint: it is final only once the relay listens. */

@@ -1,5 +1,7 @@
+import { Worker } from "node:worker_threads";
 import { decodeEntryBundle, hashesAtTileLevel, TILE_WIDTH } from "@ants/protocol";
 import type { Database, Statement } from "better-sqlite3";
+import { RelayError } from "../errors/relay-error.ts";
 import type {
   AuditLogStore,
   LogBatch,
@@ -8,41 +10,38 @@ import type {
   StoredLogState,
   TileRow,
 } from "./audit-log-store.ts";
+import { LOG_MOVED } from "./log-sequencer.ts";
 import { nameKey, nameKeyOrNull } from "./name-key.ts";
+import { createLogWriter, LogMovedError, type WriterBatch } from "./sqlite-log-writer.mjs";
+
+/** The SQLite log store, and the end of its writer thread (sqlite-store.ts closes it). */
+export interface SqliteLogStore extends AuditLogStore {
+  close(): Promise<void>;
+}
 
 /**
  * The audit log's tables in the relay's SQLite database (see log-migration.ts); names in the
- * search index are stored as name keys (name-key.ts). The connection
- * runs with `synchronous=FULL`, so `appendBatch` returns only after its one transaction is on
- * disk; better-sqlite3 is synchronous, so the awaited promise is already settled.
+ * search index are stored as name keys (name-key.ts). Batches are written by a worker thread
+ * with a connection of its own (sqlite-log-writer.mjs), started at the first batch, so the
+ * transaction and its fsync (`synchronous=FULL`) run beside the event loop; `appendBatch`
+ * resolves once the batch is on disk. Batches are applied in the order sent and each one must
+ * start at the stored end of the log (else LOG_MOVED, nothing written), so the sequencer may
+ * send the next batch before the previous one is durable (`ordered`). An in-memory database
+ * has no second connection: its batches are written on the caller's connection.
  *
  * @example
  * const store = createSqliteLogStore(db);
- * await store.appendBatch({ bundles, tiles, heads, index });
+ * await store.appendBatch({ bundles, tiles, heads, headsAt: undefined, index });
  */
-export function createSqliteLogStore(db: Database): AuditLogStore {
+export function createSqliteLogStore(db: Database): SqliteLogStore {
   const statements = prepare(db);
   const searches = new Map<string, Statement>();
-  const appendBatch = db.transaction((batch: LogBatch) => {
-    for (const bundle of batch.bundles) statements.insertBundle.run(bundle.first, bundle.bytes);
-    for (const tile of batch.tiles) statements.upsertTile.run(tile.level, tile.index, tile.hashes);
-    for (const head of batch.heads)
-      statements.upsertHead.run(head.agent, head.index, head.leafHash);
-    for (const row of batch.index) {
-      statements.insertIndex.run(
-        row.index,
-        row.time,
-        nameKey(row.agent),
-        nameKeyOrNull(row.principal),
-        nameKeyOrNull(row.cmd),
-        row.addressee === null ? null : nameKeyOrNull(row.invocation),
-        nameKeyOrNull(row.addressee),
-      );
-    }
-  });
+  const writer = db.memory ? inThreadWriter(db) : new WriterThread(db.name);
   return {
+    ordered: true,
     loadState: async () => loadState(statements),
-    appendBatch: async (batch) => appendBatch(batch),
+    appendBatch: (batch) => writer.write(writerBatch(batch)),
+    close: () => writer.close(),
     readTile: async (tile) => {
       const row = statements.selectTile.get(tile.level, tile.index) as
         | { hashes: Buffer }
@@ -64,19 +63,6 @@ export function createSqliteLogStore(db: Database): AuditLogStore {
 
 function prepare(db: Database) {
   return {
-    insertBundle: db.prepare("INSERT INTO log_entries (first, bundle) VALUES (?, ?)"),
-    upsertTile: db.prepare(
-      `INSERT INTO log_tiles (level, idx, hashes) VALUES (?, ?, ?)
-       ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes`,
-    ),
-    upsertHead: db.prepare(
-      `INSERT INTO log_heads (agent, idx, leaf_hash) VALUES (?, ?, ?)
-       ON CONFLICT (agent) DO UPDATE SET idx = excluded.idx, leaf_hash = excluded.leaf_hash`,
-    ),
-    insertIndex: db.prepare(
-      `INSERT INTO log_index (idx, time, agent, principal, cmd, invocation, addressee)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
     lastBundle: db.prepare("SELECT first, bundle FROM log_entries ORDER BY first DESC LIMIT 1"),
     bundlesFrom: db.prepare(
       `SELECT first, bundle FROM log_entries
@@ -86,7 +72,6 @@ function prepare(db: Database) {
     selectTile: db.prepare("SELECT hashes FROM log_tiles WHERE level = ? AND idx = ?"),
     selectHeads: db.prepare("SELECT agent, idx, leaf_hash FROM log_heads"),
     selectHeadsAt: db.prepare("SELECT heads_at FROM log_state WHERE id = 1"),
-    updateHeadsAt: db.prepare("UPDATE log_state SET heads_at = ? WHERE id = 1"),
     selectTime: db.prepare("SELECT time FROM log_index WHERE idx = ?"),
     selectCheckpoint: db.prepare("SELECT size, note FROM log_checkpoint WHERE id = 1"),
     upsertCheckpoint: db.prepare(
@@ -100,6 +85,116 @@ function prepare(db: Database) {
 }
 
 type Statements = ReturnType<typeof prepare>;
+
+/** How long a batch waits for another connection's write lock before it fails. */
+const BUSY_TIMEOUT_MS = 5000;
+
+interface Writer {
+  write(batch: WriterBatch): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The batch as the writer takes it: index rows as name keys, computed here. */
+function writerBatch(batch: LogBatch): WriterBatch {
+  return {
+    bundles: batch.bundles,
+    tiles: batch.tiles,
+    heads: batch.heads,
+    headsAt: batch.headsAt,
+    rows: batch.index.map((row) => [
+      row.index,
+      row.time,
+      nameKey(row.agent),
+      nameKeyOrNull(row.principal),
+      nameKeyOrNull(row.cmd),
+      row.addressee === null ? null : nameKeyOrNull(row.invocation),
+      nameKeyOrNull(row.addressee),
+    ]),
+  };
+}
+
+function writeFailed(message: string, logMoved: boolean, cause?: unknown): RelayError {
+  return new RelayError("ERR_STORE_FAILED", `audit log: ${message}`, {
+    cause,
+    ...(logMoved ? { details: { [LOG_MOVED]: true } } : {}),
+  });
+}
+
+function inThreadWriter(db: Database): Writer {
+  const write = createLogWriter(db);
+  return {
+    write: async (batch) => {
+      try {
+        write(batch);
+      } catch (error) {
+        throw writeFailed("batch not written", error instanceof LogMovedError, error);
+      }
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * The writer thread of one database file: batches posted in order, each answered once durable.
+ * A thread that fails fails every batch it holds (none of them was acknowledged) and is
+ * replaced at the next batch.
+ */
+class WriterThread implements Writer {
+  readonly #path: string;
+  #worker: Worker | undefined;
+  #nextId = 0;
+  readonly #pending = new Map<number, { resolve(): void; reject(error: unknown): void }>();
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  write(batch: WriterBatch): Promise<void> {
+    const worker = this.#worker ?? this.#start();
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      // A batch being written keeps the process alive; an idle thread does not.
+      if (this.#pending.size === 1) worker.ref();
+      worker.postMessage({ type: "batch", id, batch });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    if (worker === undefined) return;
+    this.#worker = undefined;
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    worker.ref();
+    worker.postMessage({ type: "close" });
+    await exited;
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL("./sqlite-log-writer.mjs", import.meta.url), {
+      workerData: { auditLogWriter: true, path: this.#path, busyTimeoutMs: BUSY_TIMEOUT_MS },
+      execArgv: [],
+    });
+    worker.on("message", (reply: { id: number; error?: string; logMoved?: boolean }) => {
+      const waiter = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) worker.unref();
+      if (reply.error === undefined) waiter?.resolve();
+      else waiter?.reject(writeFailed(reply.error, reply.logMoved === true));
+    });
+    const fail = (cause: unknown) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const waiter of this.#pending.values()) {
+        waiter.reject(writeFailed("writer thread stopped", false, cause));
+      }
+      this.#pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`writer thread exited with ${code}`)));
+    this.#worker = worker;
+    return worker;
+  }
+}
 
 function loadState(statements: Statements): StoredLogState {
   const last = statements.lastBundle.get() as { first: number; bundle: Buffer } | undefined;

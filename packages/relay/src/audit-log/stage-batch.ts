@@ -41,6 +41,20 @@ export interface SequencerState {
   readonly lastTime: number;
 }
 
+/**
+ * What a batch is placed on: the committed state, or the state a batch still being written will
+ * leave (the sequencer may stage the next batch before the previous one is durable).
+ */
+export interface StageBase {
+  readonly frontier: MerkleFrontier;
+  readonly edge: TileEdge;
+  readonly lastTime: number;
+  /** The agent's last entry, committed or staged. */
+  headOf(agent: string): LogHead | undefined;
+  /** Heads changed since the stored heads were last brought up to date (written with them). */
+  readonly dirtyHeads: ReadonlyMap<string, LogHead>;
+}
+
 /** One entry placed in the batch. */
 export interface PlacedEntry<W> {
   readonly waiter: W;
@@ -61,16 +75,16 @@ export interface StagedBatch<W> {
 }
 
 /**
- * Places queued entries on a copy of the tree: indexes, `prev` links, entry bytes, leaf hashes,
+ * Places queued entries on a copy of the base's tree: indexes, `prev` links, entry bytes, leaf hashes,
  * the tiles they complete and the index rows. An entry that cannot be encoded (too large,
  * invalid) goes to `refuse` alone and takes no index. With `writeHeads`, the batch also brings
  * the stored heads up to date (every head changed since the last time, plus this batch's).
  *
  * @example
- * const staged = stageBatch(state, waiters, (w) => w.entry, (w, e) => w.reject(e), false);
+ * const staged = stageBatch(base, waiters, (w) => w.entry, (w, e) => w.reject(e), false);
  */
 export function stageBatch<W>(
-  state: SequencerState,
+  state: StageBase,
   waiters: readonly W[],
   entryOf: (waiter: W) => QueuedEntry,
   refuse: (waiter: W, error: unknown) => void,
@@ -88,7 +102,7 @@ export function stageBatch<W>(
   let lastTime = state.lastTime;
   for (const waiter of waiters) {
     const queued = entryOf(waiter);
-    const head = heads.get(queued.agent) ?? state.heads.get(queued.agent);
+    const head = heads.get(queued.agent) ?? state.headOf(queued.agent);
     const encoded = encode(queued, head, lastTime);
     if (encoded instanceof Error) {
       refuse(waiter, encoded);

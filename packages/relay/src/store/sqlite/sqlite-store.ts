@@ -5,6 +5,7 @@ import { createSqliteLogStore } from "../../audit-log/sqlite-log-store.ts";
 import { RelayError } from "../../errors/relay-error.ts";
 import type { RelayStore } from "../relay-store.ts";
 import { createSqliteAgents } from "./sqlite-agents.ts";
+import { createSqliteAssertionJtis } from "./sqlite-assertion-jtis.ts";
 import { createSqliteDecisions } from "./sqlite-decisions.ts";
 import { createSqliteFirstSeen } from "./sqlite-first-seen.ts";
 import { createSqliteHandles } from "./sqlite-handles.ts";
@@ -43,19 +44,22 @@ export function openSqliteStore(path: string): RelayStore {
     if (error instanceof RelayError) throw error;
     throw new RelayError("ERR_STORE_FAILED", "store: cannot open the database", { cause: error });
   }
+  const log = createSqliteLogStore(db);
   return {
     agents: createSqliteAgents(db),
     sessions: createSqliteSessions(db),
     revocations: createSqliteRevocations(db),
     decisions: createSqliteDecisions(db),
     pending: createSqlitePending(db),
-    log: createSqliteLogStore(db),
+    log,
     handles: createSqliteHandles(db),
     firstSeen: createSqliteFirstSeen(db),
     trust: createSqliteTrust(db),
     replay: createSqliteReplay(db),
     keyEvents: createSqliteKeyEvents(db),
+    assertionJtis: createSqliteAssertionJtis(db),
     close: async () => {
+      await log.close();
       if (db.open) db.close();
     },
   };
