@@ -72,6 +72,9 @@ export const EXIT_CODES: Readonly<Partial<Record<CliErrorCode, number>>> = {
   ERR_LOG_PROOF_INVALID: 19,
   ERR_LOG_NOTE_SIGNATURE_INVALID: 19,
   ERR_LOG_NOTE_UNVERIFIED: 19,
+  // ants relay backup, restore and migrate refused (docs/operations.md)
+  ERR_STORE_NOT_EMPTY: 20,
+  ERR_BACKUP_INVALID: 21,
 };
 
 /**

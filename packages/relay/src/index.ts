@@ -8,5 +8,8 @@ export {
 export { HTTP_STATUS_BY_CODE, httpStatusForCode } from "./errors/http-status.ts";
 export { isRelayError, RelayError, type RelayErrorCode } from "./errors/relay-error.ts";
 export { type ProblemDetails, toProblemDetails } from "./http/problem-details.ts";
+export { migrateSqliteToPostgres } from "./store/transfer/migrate-to-postgres.ts";
+export { dumpPostgresStore, restorePostgresStore } from "./store/transfer/postgres-backup.ts";
+export { backupSqliteStore, restoreSqliteStore } from "./store/transfer/sqlite-backup.ts";
 export type { RelayTrustOptions } from "./trust/open-trust.ts";
 export { loadTrustOptions } from "./trust/trust-options-file.ts";

@@ -133,6 +133,9 @@ export const PROTOCOL_ERROR_CODES = [
   "ERR_UNAVAILABLE",
   "ERR_CONFIG_INVALID",
   "ERR_STORE_FAILED",
+  // relay backup, restore and migration (docs/operations.md)
+  "ERR_STORE_NOT_EMPTY",
+  "ERR_BACKUP_INVALID",
   // relay HTTP API: agents, challenges and sessions
   "ERR_AGENT_NOT_FOUND",
   "ERR_AGENT_EXISTS",

@@ -136,6 +136,8 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_UNAVAILABLE: 503,
   ERR_CONFIG_INVALID: 500,
   ERR_STORE_FAILED: 500,
+  ERR_STORE_NOT_EMPTY: 409,
+  ERR_BACKUP_INVALID: 400,
   // relay HTTP API: agents, challenges and sessions
   ERR_AGENT_NOT_FOUND: 404,
   ERR_AGENT_EXISTS: 409,
