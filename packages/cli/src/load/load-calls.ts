@@ -24,7 +24,7 @@ export interface AckedDecision {
 export interface LoadLedger {
   decisions: AckedDecision[];
   revocations: { seq: number; target: string }[];
-  keyEvents: { agent: string; seq: number }[];
+  keyEvents: { agent: string; seq: number; event: string }[];
   /** Chains whose leaf revocation was acknowledged: every later use must be denied. */
   revokedChains: { lane: Lane; chain: string[] }[];
 }
@@ -83,14 +83,18 @@ function invoke(context: LoadContext, lane: Lane, chain: string[]): Promise<Deci
   });
 }
 
-/** `POST /v1/authorize` on a lane: `allow` expected, unless a revocation of it is in flight. */
+/**
+ * `POST /v1/authorize` on a lane: `allow` expected, unless a revocation of its leaf was in flight
+ * at some point between the call and its answer.
+ */
 export async function callAuthorize(context: LoadContext, lane: Lane, since: number) {
-  const uncertain = lane.revoking;
+  const leaf = lane.leaf;
+  const uncertainBefore = lane.revoking;
   const decision = await step(context, "authorize", since, () =>
-    invoke(context, lane, [lane.root, lane.leaf]),
+    invoke(context, lane, [lane.root, leaf]),
   );
   if (decision === undefined) return;
-  if (uncertain) {
+  if (uncertainBefore || lane.revoking || lane.leaf !== leaf) {
     context.ledger.decisions.push(toAcked(decision));
     return;
   }
@@ -206,7 +210,7 @@ export async function callRotate(context: LoadContext, rotator: Rotator, since: 
     }),
   );
   if (answer === undefined) return; // unknown whether it landed: this rotator stays busy
-  context.ledger.keyEvents.push({ agent: rotator.did, seq: answer.seq });
+  context.ledger.keyEvents.push({ agent: rotator.did, seq: answer.seq, event });
   rotator.document = withApprovals(rotator.document, event, [], answer.receivedAt);
   rotator.next = fresh;
   rotator.busy = false;

@@ -1,4 +1,10 @@
-import { Agent, createInception, type KeyEventLogDocument, RelayClient } from "@ants/client";
+import {
+  Agent,
+  createInception,
+  isClientError,
+  type KeyEventLogDocument,
+  RelayClient,
+} from "@ants/client";
 import {
   attenuate,
   createSigner,
@@ -74,7 +80,7 @@ export async function prepareLoad(
   const lanes = agents.map((delegator, index) =>
     newLane(delegator, agents[(index + 1) % agents.length]!, index % 4 === 3),
   );
-  const rotators = await inBatches(options.rotators, () => registerRotator(relay));
+  const rotators = await registerRotators(relay, options.rotators);
   return { relay, relayDid, agents, lanes, rotators };
 }
 
@@ -93,6 +99,18 @@ async function registerAgent(relay: RelayClient): Promise<LoadAgent> {
   await agent.register();
   await agent.login();
   return { did: agent.did, signer, agent };
+}
+
+/** Rotators, or none when the relay's store keeps no key event logs (ERR_NOT_SUPPORTED). */
+async function registerRotators(relay: RelayClient, count: number): Promise<Rotator[]> {
+  if (count === 0) return [];
+  try {
+    const first = await registerRotator(relay);
+    return [first, ...(await inBatches(count - 1, () => registerRotator(relay)))];
+  } catch (error) {
+    if (isClientError(error) && error.code === "ERR_NOT_SUPPORTED") return [];
+    throw error;
+  }
 }
 
 async function registerRotator(relay: RelayClient): Promise<Rotator> {
