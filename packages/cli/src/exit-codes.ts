@@ -75,6 +75,8 @@ export const EXIT_CODES: Readonly<Partial<Record<CliErrorCode, number>>> = {
   // ants relay backup, restore and migrate refused (docs/operations.md)
   ERR_STORE_NOT_EMPTY: 20,
   ERR_BACKUP_INVALID: 21,
+  // ants invoke --wait: still pending when the wait ran out
+  ERR_APPROVAL_REQUIRED: 22,
 };
 
 /**

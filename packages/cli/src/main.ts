@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error.ts";
 import { registerApprove } from "./commands/approve.ts";
+import { registerAuthorize } from "./commands/authorize.ts";
 import { registerBenchLoad } from "./commands/bench-load.ts";
 import { registerDelegate } from "./commands/delegate.ts";
 import { registerDemo } from "./commands/demo.ts";
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerKeylog(program);
   registerOwner(program);
   registerApprove(program);
+  registerAuthorize(program);
   registerInvoke(program);
   registerLog(program);
   registerLogin(program);

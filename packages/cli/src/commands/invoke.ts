@@ -6,6 +6,7 @@ import { exitCodeFor } from "../exit-codes.ts";
 import { printResult } from "../output.ts";
 import { addRelayOptions, type RelayOptions, relayAgent, saveSession } from "../relay-session.ts";
 import { ReportedFailure } from "../reported-failure.ts";
+import { DEFAULT_WAIT_SECONDS, waitForDecision, waitSeconds } from "../wait-decision.ts";
 
 interface InvokeOptions extends RelayOptions {
   cmd: string;
@@ -13,12 +14,14 @@ interface InvokeOptions extends RelayOptions {
   chain: string[];
   resource?: string;
   cause?: string;
+  wait?: string | boolean;
 }
 
 /**
  * Registers `ants invoke`: asks the relay to authorize a command (logging in first when there is
  * no live session) and prints the decision; `--json` prints the whole answer. A `deny` exits
- * with the status of its reason code.
+ * with the status of its reason code. With `--wait`, a `pending` answer is polled until it is
+ * decided; one still pending when the wait runs out exits with ERR_APPROVAL_REQUIRED's status.
  *
  * @example
  * registerInvoke(program); // ants invoke --relay URL --cmd /path --args JSON --chain TOKEN...
@@ -31,9 +34,14 @@ export function registerInvoke(program: Command): void {
     .requiredOption("--chain <tokens...>", "the delegations, root first")
     .option("--resource <url>", "the resource server the access token is for")
     .option("--cause <hash>", "hash of the invocation this one carries out")
+    .option(
+      "--wait [seconds]",
+      `on pending, poll until allow or deny, at most SECONDS (default ${DEFAULT_WAIT_SECONDS})`,
+    )
     .action(async (options: InvokeOptions) => {
+      const wait = waitSeconds(options.wait);
       const agent = await relayAgent(options);
-      const decision = await agent.invoke({
+      const answer = await agent.invoke({
         cmd: options.cmd,
         args: parseArgs(options.args),
         chain: options.chain,
@@ -41,9 +49,15 @@ export function registerInvoke(program: Command): void {
         ...(options.cause === undefined ? {} : { cause: options.cause }),
       });
       await saveSession(options, agent);
-      printResult({ json: options.json === true }, decision, describeDecision(decision));
-      if (decision.decision === "deny")
-        throw new ReportedFailure(exitCodeFor(decision.reason ?? ""));
+      const decision =
+        wait === undefined || answer.decision !== "pending"
+          ? answer
+          : await waitForDecision(agent, answer, wait);
+      printDecision(options, decision);
+      // Still pending when the wait ran out: the status scripts branch on for approvals.
+      if (wait !== undefined && decision.decision === "pending") {
+        throw new ReportedFailure(exitCodeFor("ERR_APPROVAL_REQUIRED"));
+      }
     });
 }
 
@@ -58,6 +72,17 @@ function parseArgs(text: string): { [name: string]: JsonValue } {
     throw new CliError("ERR_USAGE", "--args: expected a JSON object");
   }
   return value as { [name: string]: JsonValue };
+}
+
+/**
+ * Prints a decision as `ants invoke` does; a `deny` exits with the status of its reason code.
+ *
+ * @example
+ * printDecision({ json: true }, decision);
+ */
+export function printDecision(options: { json?: boolean }, decision: Decision): void {
+  printResult({ json: options.json === true }, decision, describeDecision(decision));
+  if (decision.decision === "deny") throw new ReportedFailure(exitCodeFor(decision.reason ?? ""));
 }
 
 /**
