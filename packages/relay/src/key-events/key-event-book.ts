@@ -28,9 +28,24 @@ export class KeyEventBook {
     }
   }
 
-  /** Keeps an agent's verified log from now on. */
+  /**
+   * Keeps an agent's verified log from now on. A log shorter than the one kept is ignored: two
+   * reads of the store may finish out of order, and a log only grows.
+   */
   set(log: KeyEventLog): void {
+    const kept = this.#logs.get(log.agent);
+    if (kept !== undefined && kept.events.length > log.events.length) return;
     if (log.events.length > 1) this.#logs.set(log.agent, log);
+  }
+
+  /**
+   * Reads one agent's log from the store again and keeps it: how an instance learns of a
+   * rotation another instance appended (docs/spec/key-events.md 8.5). Throws ERR_KEL_* on a bad
+   * log, keeping the one it had, so the new key stays unknown (fail closed).
+   */
+  async reload(repository: KeyEventRepository, agent: string): Promise<void> {
+    const events = await repository.list(agent);
+    if (events.length > 1) this.set(verifyStoredLog(events));
   }
 
   /** An agent's verified log, when it rotated. */

@@ -63,7 +63,18 @@ const appendedSchema = {
 export function registerKeyEventRoutes(app: FastifyInstance): void {
   app.addHook("onReady", async () => {
     const repository = app.relay.store.keyEvents;
-    if (repository !== undefined) await keyEventBookOf(app.relay).load(repository);
+    if (repository === undefined) return;
+    const book = keyEventBookOf(app.relay);
+    await book.load(repository);
+    // A rotation revokes the replaced key with an entry the relay writes itself (no request),
+    // and every instance applies it from the shared revocation log within the revocation
+    // bound: that entry is the signal to read the agent's log again (key-events.md 8.5).
+    app.relay.revocations.onApply((entry) => {
+      if (entry.kind !== "key" || entry.request !== null) return;
+      book.reload(repository, entry.revoker).catch((error: { code?: string }) => {
+        app.log.warn({ agent: entry.revoker, code: error.code }, "key event log reload failed");
+      });
+    });
   });
 
   app.post<{ Params: { id: string }; Body: { event: string; approvals?: string[] } }>(

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { RelayError } from "../../errors/relay-error.ts";
 import { inTransaction, run } from "./pg-pool.ts";
+import { POSTGRES_KEY_EVENTS_MIGRATION } from "./postgres-key-events.ts";
 import { POSTGRES_REPLAY_MIGRATION } from "./postgres-replay.ts";
 import { POSTGRES_TRUST_MIGRATION } from "./postgres-trust.ts";
 
@@ -166,6 +167,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   POSTGRES_TRUST_MIGRATION,
   // Login challenges and claimed invocations, single use across instances and restarts.
   POSTGRES_REPLAY_MIGRATION,
+  // Agents' key event logs (docs/spec/key-events.md 8), as in the SQLite store.
+  POSTGRES_KEY_EVENTS_MIGRATION,
 ];
 
 /**

@@ -6,6 +6,7 @@ import { createPostgresAgents } from "./postgres-agents.ts";
 import { createPostgresDecisions } from "./postgres-decisions.ts";
 import { createPostgresFirstSeen } from "./postgres-first-seen.ts";
 import { createPostgresHandles } from "./postgres-handles.ts";
+import { createPostgresKeyEvents } from "./postgres-key-events.ts";
 import { createPostgresLogStore } from "./postgres-log-store.ts";
 import { migratePostgres } from "./postgres-migrations.ts";
 import { createPostgresPending } from "./postgres-pending.ts";
@@ -69,6 +70,7 @@ export async function openPostgresStore(
     firstSeen: createPostgresFirstSeen(pool),
     trust: createPostgresTrust(pool),
     replay: createPostgresReplay(pool),
+    keyEvents: createPostgresKeyEvents(pool),
     close: () => {
       closed ??= pool.end();
       return closed;
