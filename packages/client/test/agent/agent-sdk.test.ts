@@ -230,6 +230,33 @@ describe("Agent", () => {
     expect(sessions.map((s) => s.id)).toEqual([stored.sessionId]);
   });
 
+  it("signs a proof again once with the relay's DPoP-Nonce when its own is missing or stale", async () => {
+    const worker = newAgent();
+    await worker.register();
+    const session = await worker.session();
+    const statuses: { status: number; code?: string }[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = async (input, init) => {
+      const response = await realFetch(input, init);
+      const body = response.status === 401 ? await response.clone().json() : undefined;
+      statuses.push({ status: response.status, code: body?.code });
+      return response;
+    };
+    try {
+      // The login answer carried the nonce: no refusal.
+      await worker.relay.listSessions(worker.did, session);
+      expect(statuses).toEqual([{ status: 200 }]);
+      // Two windows later the cached nonce is stale: one refusal, one retry with the new nonce.
+      clock.now += 150;
+      statuses.length = 0;
+      const sessions = await worker.relay.listSessions(worker.did, await worker.session());
+      expect(sessions).toHaveLength(1);
+      expect(statuses).toEqual([{ status: 401, code: "ERR_DPOP_NONCE_REQUIRED" }, { status: 200 }]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+
   it("surfaces the relay's refusal codes", async () => {
     const stranger = newAgent();
     await expect(stranger.login()).rejects.toMatchObject({ code: "ERR_AGENT_NOT_FOUND" });
