@@ -164,7 +164,9 @@ async function scenario(): Promise<void> {
     fetch: async (input, init) => {
       if (String(input).startsWith(relay.url)) return fetch(input, init);
       // The resource server: record what the client presented, answer 200.
-      new Headers(init?.headers).forEach((value, name) => remember(value, `the ${name} header`));
+      new Headers(init?.headers).forEach((value, name) => {
+        remember(value, `the ${name} header`);
+      });
       return new Response("{}", { status: 200 });
     },
   });
