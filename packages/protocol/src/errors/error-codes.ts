@@ -211,6 +211,9 @@ export const PROTOCOL_ERROR_CODES = [
   "ERR_ASSERTION_AUDIENCE_MISMATCH",
   "ERR_ASSERTION_EXPIRED",
   "ERR_ASSERTION_REPLAYED",
+  // OAuth client ID metadata documents (docs/oauth.md 5)
+  "ERR_CLIENT_METADATA_UNREACHABLE",
+  "ERR_CLIENT_METADATA_INVALID",
 ] as const;
 
 /** One of the protocol package's stable error codes. */

@@ -19,9 +19,9 @@ import "../http/request-context.ts";
 import type { HandleOptions } from "../handles/handle-policy.ts";
 import { registerRequestEncoding } from "../http/request-encoding.ts";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
+import type { ClientDocumentOptions } from "../oauth/client-documents.ts";
 import type { RelayPolicy } from "../policy/relay-policy.ts";
 import { registerFreshnessGuard } from "../revocation/freshness-guard.ts";
-import { registerDpopNonceHeader } from "../sessions/dpop-nonces.ts";
 import { RevocationFanout } from "../revocation/revocation-fanout.ts";
 import type { RevocationOptions } from "../revocation/revocation-services.ts";
 import { registerAgentRoutes } from "../routes/agent-routes.ts";
@@ -37,6 +37,7 @@ import { registerSessionRoutes } from "../routes/session-routes.ts";
 import { registerTrustRoutes } from "../routes/trust-routes.ts";
 import { registerWellKnownRoutes } from "../routes/well-known-routes.ts";
 import { registerCommonSchemas } from "../schemas/common-schemas.ts";
+import { registerDpopNonceHeader } from "../sessions/dpop-nonces.ts";
 import { isPostgresStore } from "../store/postgres/postgres-store.ts";
 import type { RelayStore } from "../store/relay-store.ts";
 import type { RelayTrustOptions } from "../trust/open-trust.ts";
@@ -88,6 +89,11 @@ export interface RelayOptions {
   handles?: HandleOptions;
   /** Trust formula v1's parameters: seeds, pinned levels, thresholds (docs/spec/trust.md 5). */
   trust?: RelayTrustOptions;
+  /**
+   * OAuth client ID metadata document fetches (docs/oauth.md 5.2): size cap, timeout, cache,
+   * and the risky `allowPrivateAddresses` (`--allow-private-client-metadata`), off by default.
+   */
+  clientMetadata?: ClientDocumentOptions;
 }
 /** How often expired sessions are dropped from memory. */
 const SESSION_SWEEP_MS = 60_000;
@@ -174,7 +180,7 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   registerApprovalRoutes(app);
   registerRevocationRoutes(app);
   registerHandleRoutes(app);
-  await registerOAuthRoutes(app);
+  await registerOAuthRoutes(app, { clientMetadata: options.clientMetadata });
   registerTrustRoutes(app);
   return app;
 }

@@ -215,6 +215,8 @@ export const HTTP_STATUS_BY_CODE: Partial<Record<RelayErrorCode, number>> = {
   ERR_ASSERTION_AUDIENCE_MISMATCH: 401,
   ERR_ASSERTION_EXPIRED: 401,
   ERR_ASSERTION_REPLAYED: 401,
+  ERR_CLIENT_METADATA_UNREACHABLE: 401,
+  ERR_CLIENT_METADATA_INVALID: 401,
 };
 
 /** A code missing from the table is still a refusal of the input, never a server fault. */

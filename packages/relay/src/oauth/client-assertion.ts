@@ -1,7 +1,9 @@
-import { decodeBase64url, verifySignature } from "@ants/protocol";
+import { verifySignature } from "@ants/protocol";
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import type { AssertionJtiLedger } from "./assertion-jti-ledger.ts";
+import type { ClientKey } from "./client-document.ts";
+import type { ClientDocuments } from "./client-documents.ts";
 import { splitCompactJws } from "./jose-parts.ts";
 
 /** Longest assertion lifetime accepted, `exp - iat` (docs/oauth.md 2.1). */
@@ -13,9 +15,12 @@ const HEADER_MEMBERS = new Set(["alg", "typ", "kid"]);
 
 /** An assertion whose signature, audience, lifetime and `jti` passed. */
 export interface VerifiedAssertion {
-  /** The agent's DID: `iss`, `sub` and `client_id`. */
+  /**
+   * The actor: the agent's DID (`iss`, `sub` and `client_id`, or the agent named by this relay's
+   * own client document URL), or the `client_id` URL of a foreign client.
+   */
   agent: string;
-  /** The agent's current public key, which signed the assertion. */
+  /** The public key that signed the assertion. */
   agentKey: Uint8Array;
   jti: string;
   iat: number;
@@ -32,6 +37,8 @@ export interface AssertionExpectations {
   clientId?: string;
   /** Single use of (`iss`, `jti`) over the assertion lifetime, across relays sharing the store. */
   replay: AssertionJtiLedger;
+  /** Resolves `iss` to its keys: a DID, or a client ID metadata document URL. */
+  clients: ClientDocuments;
 }
 
 /**
@@ -39,11 +46,12 @@ export interface AssertionExpectations {
  * an agent's registered key, in this order: shape, `alg` (EdDSA only), claims, `aud`, the agent,
  * the signature, lifetime, then `jti` single use (after the signature, so nobody can burn another
  * agent's `jti`). Throws ERR_ASSERTION_INVALID, ERR_ASSERTION_ALG_UNSUPPORTED,
- * ERR_ASSERTION_AUDIENCE_MISMATCH, ERR_CLIENT_UNKNOWN, ERR_ASSERTION_EXPIRED,
- * ERR_ASSERTION_REPLAYED or ERR_NOT_SUPPORTED (a client_id URL).
+ * ERR_ASSERTION_AUDIENCE_MISMATCH, ERR_CLIENT_UNKNOWN, ERR_CLIENT_METADATA_UNREACHABLE,
+ * ERR_CLIENT_METADATA_INVALID, ERR_ASSERTION_EXPIRED, ERR_ASSERTION_REPLAYED or
+ * ERR_NOT_SUPPORTED (a document with `jwks_uri`).
  *
  * @example
- * const { agent } = await verifyAssertion(context, assertion, { issuer, now, replay });
+ * const { agent } = await verifyAssertion(context, assertion, { issuer, now, replay, clients });
  */
 export async function verifyAssertion(
   context: RelayContext,
@@ -61,10 +69,9 @@ export async function verifyAssertion(
     throw new RelayError("ERR_ASSERTION_AUDIENCE_MISMATCH", "aud: not this relay's issuer");
   }
 
-  const agentKey = await agentKeyOf(context, claims.iss);
-  if (!verifySignature(parts.signature, parts.signingInput, agentKey)) {
-    throw invalid("signature: invalid");
-  }
+  const client = await expected.clients.resolve(context, claims.iss);
+  const agentKey = signingKey(client.keys, parts.header.kid, parts);
+  if (agentKey === undefined) throw invalid("signature: invalid");
 
   checkLifetime(claims, expected.now);
   // Kept past `exp` by the clock skew allowed, for relays whose clocks differ a little.
@@ -72,7 +79,7 @@ export async function verifyAssertion(
   if (!(await expected.replay.use(`${claims.iss}:${claims.jti}`, keepUntil, expected.now))) {
     throw new RelayError("ERR_ASSERTION_REPLAYED", "jti: this assertion was already used");
   }
-  return { agent: claims.iss, agentKey, jti: claims.jti, iat: claims.iat, compact: assertion };
+  return { agent: client.actor, agentKey, jti: claims.jti, iat: claims.iat, compact: assertion };
 }
 
 // RFC 8725 section 3.1: the algorithm is fixed by the key type, never chosen by the token, and
@@ -114,14 +121,17 @@ function audienceNames(aud: unknown, issuer: string): boolean {
     : false;
 }
 
-async function agentKeyOf(context: RelayContext, client: string): Promise<Uint8Array> {
-  if (client.startsWith("https://")) {
-    throw new RelayError("ERR_NOT_SUPPORTED", "client_id: client ID metadata URLs");
-  }
-  const agent = await context.store.agents.get(client);
-  if (agent === undefined)
-    throw new RelayError("ERR_CLIENT_UNKNOWN", "iss: not a registered agent");
-  return decodeBase64url(agent.publicKey, "agent key");
+// The key that verifies the signature: the one `kid` names (by the document's name or the
+// thumbprint), else each listed key in turn (a document lists at most 8).
+function signingKey(
+  keys: readonly ClientKey[],
+  kid: unknown,
+  parts: { signature: Uint8Array; signingInput: Uint8Array },
+): Uint8Array | undefined {
+  const named =
+    typeof kid === "string" ? keys.filter((k) => k.kid === kid || k.thumbprint === kid) : keys;
+  return named.find((k) => verifySignature(parts.signature, parts.signingInput, k.publicKey))
+    ?.publicKey;
 }
 
 function checkLifetime(claims: AssertionClaims, now: number): void {

@@ -2,6 +2,7 @@ import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import type { AssertionJtiLedger } from "./assertion-jti-ledger.ts";
 import { verifyAssertion } from "./client-assertion.ts";
+import type { ClientDocuments } from "./client-documents.ts";
 import { requireParameter } from "./form-body.ts";
 import { decideGrant } from "./grant-decision.ts";
 import { signOAuthAccessToken } from "./oauth-access-token.ts";
@@ -29,6 +30,8 @@ export interface TokenRequest {
   dpop: string | string[] | undefined;
   /** Single use of assertion `jti`s on this relay. */
   assertionReplay: AssertionJtiLedger;
+  /** Keys of `client_id`s: agents' DIDs and client ID metadata document URLs. */
+  clients: ClientDocuments;
 }
 
 /** The RFC 6749 section 5.1 answer. */
@@ -47,14 +50,20 @@ export interface TokenAnswer {
  * OAuth errors.
  *
  * @example
- * const answer = await issueToken(context, { form, dpop: request.headers.dpop, assertionReplay });
+ * const answer = await issueToken(context, { form, dpop, assertionReplay, clients });
  */
 export async function issueToken(
   context: RelayContext,
   request: TokenRequest,
 ): Promise<TokenAnswer> {
   const now = context.now();
-  const grant: GrantContext = { context, form: request.form, now, replay: request.assertionReplay };
+  const grant: GrantContext = {
+    context,
+    form: request.form,
+    now,
+    replay: request.assertionReplay,
+    clients: request.clients,
+  };
   const grantType = requireParameter(request.form, "grant_type");
   if (!(GRANT_TYPES as readonly string[]).includes(grantType)) {
     throw new RelayError("ERR_OAUTH_GRANT_TYPE_UNSUPPORTED", "grant_type: not supported");
@@ -106,6 +115,7 @@ async function runGrant(
         issuer: grant.context.publicUrl,
         now: grant.now,
         replay: grant.replay,
+        clients: grant.clients,
       },
     );
     return selfGrant(assertion, command);

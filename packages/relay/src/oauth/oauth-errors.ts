@@ -40,6 +40,9 @@ const ASSERTION_CODES = new Set<RelayErrorCode>([
   "ERR_ASSERTION_AUDIENCE_MISMATCH",
   "ERR_ASSERTION_EXPIRED",
   "ERR_ASSERTION_REPLAYED",
+  // The client ID metadata document behind a URL client_id could not be used.
+  "ERR_CLIENT_METADATA_UNREACHABLE",
+  "ERR_CLIENT_METADATA_INVALID",
 ]);
 
 /**

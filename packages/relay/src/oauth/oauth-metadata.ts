@@ -33,7 +33,7 @@ export function authorizationServerMetadata(issuer: string) {
     introspection_endpoint_auth_methods_supported: authMethods,
     introspection_endpoint_auth_signing_alg_values_supported: algorithms,
     dpop_signing_alg_values_supported: algorithms,
-    // Client ID metadata URLs are not accepted yet: refused with ERR_NOT_SUPPORTED.
-    client_id_metadata_document_supported: false,
+    // https client_id URLs are fetched and checked (docs/oauth.md 5.2).
+    client_id_metadata_document_supported: true,
   };
 }

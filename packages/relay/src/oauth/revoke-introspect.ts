@@ -1,5 +1,6 @@
 import type { RelayContext } from "../app/relay-context.ts";
 import type { AssertionJtiLedger } from "./assertion-jti-ledger.ts";
+import type { ClientDocuments } from "./client-documents.ts";
 import { requireParameter } from "./form-body.ts";
 import { type RevokedTokens, readActiveToken } from "./issued-tokens.ts";
 import { authenticateClient } from "./token-grants.ts";
@@ -9,6 +10,8 @@ export interface TokenEndpointsState {
   revoked: RevokedTokens;
   /** Single use of client assertion `jti`s. */
   assertionReplay: AssertionJtiLedger;
+  /** Keys of `client_id`s: agents' DIDs and client ID metadata document URLs. */
+  clients: ClientDocuments;
 }
 
 /**
@@ -26,7 +29,13 @@ export async function revokeToken(
   state: TokenEndpointsState,
 ): Promise<void> {
   const now = context.now();
-  const client = await authenticateClient({ context, form, now, replay: state.assertionReplay });
+  const client = await authenticateClient({
+    context,
+    form,
+    now,
+    replay: state.assertionReplay,
+    clients: state.clients,
+  });
   const token = requireParameter(form, "token");
   const claims = readActiveToken(context, token, state.revoked, now);
   if (claims?.client_id !== client.agent) return;
@@ -48,7 +57,13 @@ export async function introspectToken(
   state: TokenEndpointsState,
 ): Promise<Record<string, unknown>> {
   const now = context.now();
-  await authenticateClient({ context, form, now, replay: state.assertionReplay });
+  await authenticateClient({
+    context,
+    form,
+    now,
+    replay: state.assertionReplay,
+    clients: state.clients,
+  });
   const claims = readActiveToken(context, requireParameter(form, "token"), state.revoked, now);
   if (claims === undefined) return { active: false };
   return { active: true, token_type: "DPoP", ...claims };

@@ -4,6 +4,7 @@ import { checkResource } from "../authorize/authorize-request.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import type { AssertionJtiLedger } from "./assertion-jti-ledger.ts";
 import { type VerifiedAssertion, verifyAssertion } from "./client-assertion.ts";
+import type { ClientDocuments } from "./client-documents.ts";
 import { requireParameter } from "./form-body.ts";
 import type { GrantSubject } from "./grant-decision.ts";
 
@@ -33,6 +34,8 @@ export interface GrantContext {
   now: number;
   /** Single use of assertion `jti`s. */
   replay: AssertionJtiLedger;
+  /** Keys of `client_id`s: agents' DIDs and client ID metadata document URLs. */
+  clients: ClientDocuments;
 }
 
 /**
@@ -74,6 +77,7 @@ export async function authenticateClient(grant: GrantContext): Promise<VerifiedA
     now: grant.now,
     clientId: requireParameter(grant.form, "client_id"),
     replay: grant.replay,
+    clients: grant.clients,
   });
 }
 

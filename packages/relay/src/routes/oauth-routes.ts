@@ -1,6 +1,10 @@
+import { decodeBase64url } from "@ants/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { RelayError } from "../errors/relay-error.ts";
 import { toCodedError, toProblemDetails } from "../http/problem-details.ts";
 import { AssertionJtiLedger } from "../oauth/assertion-jti-ledger.ts";
+import { agentClientDocument, clientDocumentPath } from "../oauth/client-document.ts";
+import { type ClientDocumentOptions, ClientDocuments } from "../oauth/client-documents.ts";
 import { FORM_CONTENT_TYPE, MAX_FORM_BODY_BYTES, parseFormBody } from "../oauth/form-body.ts";
 import { issueToken } from "../oauth/issue-token.ts";
 import { RevokedTokens } from "../oauth/issued-tokens.ts";
@@ -18,6 +22,24 @@ const metadataSchema = {
   tags: ["oauth"],
   response: { 200: { type: "object", additionalProperties: true } },
 } as const;
+
+const clientDocumentSchema = {
+  summary:
+    "An agent's OAuth client ID metadata document (draft-ietf-oauth-client-id-metadata-document)",
+  tags: ["oauth"],
+  params: {
+    type: "object",
+    required: ["id"],
+    properties: { id: { type: "string", minLength: 1, maxLength: 256 } },
+  },
+  response: { 200: { type: "object", additionalProperties: true } },
+} as const;
+
+/** Options of {@link registerOAuthRoutes}. */
+export interface OAuthRouteOptions {
+  /** How https `client_id` URLs are fetched and cached (docs/oauth.md 5.2). */
+  clientMetadata?: ClientDocumentOptions;
+}
 
 /** A form body: every parameter a string; unknown ones are ignored (RFC 6749 section 3.2). */
 const formBodySchema = {
@@ -37,14 +59,18 @@ const oauthErrorSchema = {
 /**
  * The OAuth 2.0 authorization server (docs/oauth.md): RFC 8414 metadata at
  * `/.well-known/oauth-authorization-server` and `/.well-known/openid-configuration`, and
- * `POST /oauth/token`, `POST /oauth/revoke` and `POST /oauth/introspect`. The form endpoints
+ * `POST /oauth/token`, `POST /oauth/revoke` and `POST /oauth/introspect`, and each agent's client
+ * ID metadata document at `/agents/{id}/client.json` (and under `/v1`). The form endpoints
  * live in their own scope, the only place the relay reads `application/x-www-form-urlencoded`,
  * and answer errors as RFC 6749 JSON with the relay's code.
  *
  * @example
  * await app.register(registerOAuthRoutes);
  */
-export async function registerOAuthRoutes(app: FastifyInstance): Promise<void> {
+export async function registerOAuthRoutes(
+  app: FastifyInstance,
+  options: OAuthRouteOptions = {},
+): Promise<void> {
   for (const path of [
     "/.well-known/oauth-authorization-server",
     "/.well-known/openid-configuration",
@@ -54,10 +80,29 @@ export async function registerOAuthRoutes(app: FastifyInstance): Promise<void> {
       return authorizationServerMetadata(app.relay.publicUrl);
     });
   }
-  await app.register(registerFormEndpoints);
+  for (const prefix of ["", "/v1"]) {
+    app.get<{ Params: { id: string } }>(
+      prefix + clientDocumentPath(":id"),
+      { schema: clientDocumentSchema },
+      async (request, reply) => {
+        const agent = await app.relay.store.agents.get(request.params.id);
+        if (agent === undefined)
+          throw new RelayError("ERR_AGENT_NOT_FOUND", "agent: not registered");
+        // Short: the key in it changes when the agent rotates.
+        reply.header("cache-control", "public, max-age=60");
+        const key = decodeBase64url(agent.publicKey, "agent key");
+        return agentClientDocument(app.relay.publicUrl, agent.id, key);
+      },
+    );
+  }
+  const clients = new ClientDocuments(options.clientMetadata);
+  await app.register(registerFormEndpoints, { clients });
 }
 
-async function registerFormEndpoints(scope: FastifyInstance): Promise<void> {
+async function registerFormEndpoints(
+  scope: FastifyInstance,
+  { clients }: { clients: ClientDocuments },
+): Promise<void> {
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser(
     FORM_CONTENT_TYPE,
@@ -89,13 +134,14 @@ async function registerFormEndpoints(scope: FastifyInstance): Promise<void> {
         form: request.body as Record<string, string>,
         dpop: request.headers.dpop,
         assertionReplay,
+        clients,
       });
       // RFC 6749 section 5.1: token answers are never cached.
       reply.header("cache-control", "no-store").header("pragma", "no-cache");
       return answer;
     },
   );
-  registerRevokeAndIntrospect(scope, { revoked: new RevokedTokens(), assertionReplay });
+  registerRevokeAndIntrospect(scope, { revoked: new RevokedTokens(), assertionReplay, clients });
 }
 
 function registerRevokeAndIntrospect(scope: FastifyInstance, state: TokenEndpointsState): void {

@@ -69,7 +69,7 @@ describe("authorization server metadata", () => {
       token_endpoint_auth_methods_supported: ["private_key_jwt"],
       token_endpoint_auth_signing_alg_values_supported: ["EdDSA"],
       dpop_signing_alg_values_supported: ["EdDSA"],
-      client_id_metadata_document_supported: false,
+      client_id_metadata_document_supported: true,
     });
     expect(metadata.body.grant_types_supported).toEqual([
       "client_credentials",
