@@ -113,9 +113,11 @@ export class AntsOAuthClientProvider implements OAuthClientProvider {
     return held.tokens;
   }
 
+  /** Keeps the token; one without `expires_in` is offered until a server refuses it. */
   saveTokens(tokens: OAuthTokens): void {
-    const lifetime = tokens.expires_in ?? 0;
-    this.#tokens = { tokens, expiresAt: this.#now() + lifetime };
+    const expiresAt =
+      tokens.expires_in === undefined ? Number.POSITIVE_INFINITY : this.#now() + tokens.expires_in;
+    this.#tokens = { tokens, expiresAt };
   }
 
   /** Forgets tokens (and, for "all" or "discovery", the relay's metadata) after a refusal. */

@@ -86,13 +86,17 @@ describe("AntsOAuthClientProvider", () => {
     expect(sent[1]!.headers.has("dpop")).toBe(false);
   });
 
-  it("stops offering a token 30 s before it expires", () => {
+  it("stops offering a token 30 s before it expires, and keeps one without expires_in", () => {
     const { provider } = providerWith();
     provider.saveTokens({ access_token: "t", token_type: "DPoP", expires_in: 120 });
     expect(provider.tokens()?.access_token).toBe("t");
     clock.now += 90;
     try {
       expect(provider.tokens()).toBeUndefined();
+      provider.saveTokens({ access_token: "no-expiry", token_type: "DPoP" });
+      clock.now += 3600;
+      expect(provider.tokens()?.access_token).toBe("no-expiry");
+      clock.now -= 3600;
     } finally {
       clock.now -= 90;
     }
