@@ -12,7 +12,12 @@ import type {
 } from "./audit-log-store.ts";
 import { LOG_MOVED } from "./log-sequencer.ts";
 import { nameKey, nameKeyOrNull } from "./name-key.ts";
-import { createLogWriter, LogMovedError, type WriterBatch } from "./sqlite-log-writer.mjs";
+import {
+  createCheckpointWriter,
+  createLogWriter,
+  LogMovedError,
+  type WriterBatch,
+} from "./sqlite-log-writer.mjs";
 
 /** The SQLite log store, and the end of its writer thread (sqlite-store.ts closes it). */
 export interface SqliteLogStore extends AuditLogStore {
@@ -21,9 +26,9 @@ export interface SqliteLogStore extends AuditLogStore {
 
 /**
  * The audit log's tables in the relay's SQLite database (see log-migration.ts); names in the
- * search index are stored as name keys (name-key.ts). Batches are written by a worker thread
- * with a connection of its own (sqlite-log-writer.mjs), started at the first batch, so the
- * transaction and its fsync (`synchronous=FULL`) run beside the event loop; `appendBatch`
+ * search index are stored as name keys (name-key.ts). Batches and checkpoints are written by a
+ * worker thread with a connection of its own (sqlite-log-writer.mjs), started at the first
+ * write, so each transaction and its fsync (`synchronous=FULL`) run beside the event loop; `appendBatch`
  * resolves once the batch is on disk. Batches are applied in the order sent and each one must
  * start at the stored end of the log (else LOG_MOVED, nothing written), so the sequencer may
  * send the next batch before the previous one is durable (`ordered`). An in-memory database
@@ -53,9 +58,7 @@ export function createSqliteLogStore(db: Database): SqliteLogStore {
       (statements.selectInvocation.all(nameKey(hash), nameKey(addressee)) as { idx: number }[]).map(
         (row) => row.idx,
       ),
-    saveCheckpoint: async ({ size, note }) => {
-      statements.upsertCheckpoint.run(size, note);
-    },
+    saveCheckpoint: ({ size, note }) => writer.saveCheckpoint(size, note),
     search: async (query) => search(db, searches, statements, query),
     firstIndexAt: async (time, size) => firstIndex(size, (i) => timeOfEntry(statements, i) >= time),
   };
@@ -74,10 +77,6 @@ function prepare(db: Database) {
     selectHeadsAt: db.prepare("SELECT heads_at FROM log_state WHERE id = 1"),
     selectTime: db.prepare("SELECT time FROM log_index WHERE idx = ?"),
     selectCheckpoint: db.prepare("SELECT size, note FROM log_checkpoint WHERE id = 1"),
-    upsertCheckpoint: db.prepare(
-      `INSERT INTO log_checkpoint (id, size, note) VALUES (1, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET size = excluded.size, note = excluded.note`,
-    ),
     selectInvocation: db.prepare(
       "SELECT idx FROM log_index WHERE invocation = ? AND addressee = ? ORDER BY idx LIMIT 8",
     ),
@@ -91,6 +90,7 @@ const BUSY_TIMEOUT_MS = 5000;
 
 interface Writer {
   write(batch: WriterBatch): Promise<void>;
+  saveCheckpoint(size: number, note: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,7 +122,9 @@ function writeFailed(message: string, logMoved: boolean, cause?: unknown): Relay
 
 function inThreadWriter(db: Database): Writer {
   const write = createLogWriter(db);
+  const saveCheckpoint = createCheckpointWriter(db);
   return {
+    saveCheckpoint: async (size, note) => saveCheckpoint(size, note),
     write: async (batch) => {
       try {
         write(batch);
@@ -135,7 +137,8 @@ function inThreadWriter(db: Database): Writer {
 }
 
 /**
- * The writer thread of one database file: batches posted in order, each answered once durable.
+ * The writer thread of one database file: batches and checkpoints posted in order, each answered
+ * once durable.
  * A thread that fails fails every batch it holds (none of them was acknowledged) and is
  * replaced at the next batch.
  */
@@ -150,13 +153,22 @@ class WriterThread implements Writer {
   }
 
   write(batch: WriterBatch): Promise<void> {
+    return this.#request({ type: "batch", batch });
+  }
+
+  /** The checkpoint goes through the same queue, so its fsync does not hold the event loop. */
+  saveCheckpoint(size: number, note: string): Promise<void> {
+    return this.#request({ type: "checkpoint", size, note });
+  }
+
+  #request(message: Record<string, unknown>): Promise<void> {
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      // A batch being written keeps the process alive; an idle thread does not.
+      // A write in progress keeps the process alive; an idle thread does not.
       if (this.#pending.size === 1) worker.ref();
-      worker.postMessage({ type: "batch", id, batch });
+      worker.postMessage({ ...message, id });
     });
   }
 

@@ -13,6 +13,8 @@ export interface WriterBatch {
 
 export function createLogWriter(db: Database): (batch: WriterBatch) => void;
 
+export function createCheckpointWriter(db: Database): (size: number, note: string) => void;
+
 export class LogMovedError extends Error {
   constructor(first: number);
 }

@@ -56,6 +56,23 @@ export function createLogWriter(db) {
   }).immediate;
 }
 
+/**
+ * Prepares the checkpoint write on `db`: `save(size, note)` replaces the stored checkpoint and
+ * returns once it is durable.
+ *
+ * @example
+ * createCheckpointWriter(db)(size, note);
+ */
+export function createCheckpointWriter(db) {
+  const upsert = db.prepare(
+    `INSERT INTO log_checkpoint (id, size, note) VALUES (1, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET size = excluded.size, note = excluded.note`,
+  );
+  return (size, note) => {
+    upsert.run(size, note);
+  };
+}
+
 /** Thrown, with nothing written, by a batch that does not start at the stored end of the log. */
 export class LogMovedError extends Error {
   constructor(first) {
@@ -74,12 +91,14 @@ function storedSize(row) {
 }
 
 // As a worker thread (started by sqlite-log-store.ts with the database path): one connection of
-// its own, one batch at a time in the order posted, each answered with its id once durable.
+// its own, one batch or checkpoint at a time in the order posted, each answered with its id once
+// durable.
 if (parentPort !== null && workerData?.auditLogWriter === true) {
   const db = new Database(workerData.path);
   db.pragma("synchronous = FULL");
   db.pragma(`busy_timeout = ${Number(workerData.busyTimeoutMs)}`);
   const write = createLogWriter(db);
+  const saveCheckpoint = createCheckpointWriter(db);
   const port = parentPort;
   port.on("message", (message) => {
     if (message.type === "close") {
@@ -88,7 +107,8 @@ if (parentPort !== null && workerData?.auditLogWriter === true) {
       return;
     }
     try {
-      write(message.batch);
+      if (message.type === "checkpoint") saveCheckpoint(message.size, message.note);
+      else write(message.batch);
       port.postMessage({ id: message.id });
     } catch (error) {
       port.postMessage({
