@@ -15,6 +15,7 @@ import { registerLogin } from "./commands/login.ts";
 import { registerOwner } from "./commands/owner.ts";
 import { registerRecover } from "./commands/recover.ts";
 import { registerRegister } from "./commands/register.ts";
+import { registerRelayRotateKey } from "./commands/relay-rotate-key.ts";
 import { registerRelayStart } from "./commands/relay-start.ts";
 import { registerRelayStore } from "./commands/relay-store.ts";
 import { registerRevocations } from "./commands/revocations.ts";
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerRegister(program);
   registerRelayStart(program);
   registerRelayStore(program);
+  registerRelayRotateKey(program);
   registerRevoke(program);
   registerRevocations(program);
   registerRotate(program);

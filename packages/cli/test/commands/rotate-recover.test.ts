@@ -185,3 +185,38 @@ describe("ants recover", () => {
     expect(await sequence(agent.id)).toBe(0);
   });
 });
+
+describe("ants relay rotate-key", () => {
+  it("replaces the relay key and lists the old one as published during the overlap", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "ants-cli-relay-key-"));
+    try {
+      const stopped = await startRelay({
+        port: 0,
+        dataDir: directory,
+        insecureWorkFactorLog2ForTests: 10,
+        logger: { level: "silent" },
+        processMetrics: false,
+      });
+      const oldDid = stopped.app.relay.identity.did;
+      await stopped.close();
+      const rotated = await json([
+        "relay",
+        "rotate-key",
+        "--data",
+        directory,
+        "--overlap",
+        "2d",
+        "--json",
+      ]);
+      expect(rotated).toMatchObject({ previous: { did: oldDid } });
+      const retired = JSON.parse(readFileSync(join(directory, "relay-keys-retired.json"), "utf8"));
+      expect(retired.keys[0].until - retired.keys[0].retiredAt).toBe(2 * 86_400);
+      const empty = mkdtempSync(join(tmpdir(), "ants-cli-relay-key-"));
+      const refused = await refusal(["relay", "rotate-key", "--data", empty]);
+      rmSync(empty, { recursive: true, force: true });
+      expect(refused).toBe("ERR_KEYSTORE_PASSPHRASE_MISSING");
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

@@ -5,6 +5,8 @@ export interface RelayInfo {
   keys: { kty: string; crv: string; x: string; kid: string; alg: string; use: string }[];
   endpoints: Record<string, string>;
   logOrigin: string;
+  /** Checkpoint verifier keys: the signing key's first, then former keys in their overlap. */
+  logVerifierKeys?: string[];
 }
 
 /** A registered agent's public record. */

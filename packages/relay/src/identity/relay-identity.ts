@@ -11,6 +11,7 @@ import {
 } from "@ants/protocol";
 import type { Logger } from "pino";
 import { RelayError } from "../errors/relay-error.ts";
+import { type RetiredRelayKey, readRetiredRelayKeys } from "./retired-relay-keys.ts";
 
 /** The relay's own identity: its Ed25519 key, which signs sessions and access tokens. */
 export interface RelayIdentity {
@@ -19,6 +20,11 @@ export interface RelayIdentity {
   signer: Ed25519Signer;
   /** The public key as a JWK, `kid` its RFC 7638 thumbprint. */
   jwk: Ed25519PublicJwk;
+  /**
+   * Keys it signed with before `ants relay rotate-key`, still published during their overlap so
+   * that tokens and checkpoints they signed stay verifiable.
+   */
+  retired?: readonly RetiredRelayKey[];
 }
 
 /** Options for {@link loadRelayIdentity}. */
@@ -53,7 +59,8 @@ export async function loadRelayIdentity(options: LoadRelayIdentityOptions): Prom
 
   if (await exists(keystore)) {
     const { signer, did, publicKey } = await openKeystoreFile(keystore, passphrase);
-    return { did, signer, jwk: publicKeyToJwk(publicKey) };
+    const retired = await readRetiredRelayKeys(options.dataDir, Math.floor(Date.now() / 1000));
+    return { did, signer, jwk: publicKeyToJwk(publicKey), retired };
   }
   const { seed } = generateKeyPair();
   const workFactor = options.insecureWorkFactorLog2ForTests;
@@ -67,8 +74,15 @@ export async function loadRelayIdentity(options: LoadRelayIdentityOptions): Prom
   return { did: created.did, signer, jwk: publicKeyToJwk(created.publicKey) };
 }
 
-async function relayPassphrase(
-  options: LoadRelayIdentityOptions,
+/**
+ * The relay key's passphrase, from the same sources as {@link loadRelayIdentity}; generates one
+ * only when the keystore does not exist yet (which needs `log`, to say so).
+ *
+ * @example
+ * const passphrase = await relayPassphrase({ dataDir }, true);
+ */
+export async function relayPassphrase(
+  options: Pick<LoadRelayIdentityOptions, "dataDir" | "passphraseFile"> & { log?: Logger },
   keystoreExists: boolean,
 ): Promise<string> {
   if (options.passphraseFile !== undefined) {
@@ -84,7 +98,7 @@ async function relayPassphrase(
   }
   const passphrase = randomBytes(32).toString("base64url");
   await writeSecretFile(generated, `${passphrase}\n`);
-  options.log.warn(
+  options.log?.warn(
     { passphraseFile: generated },
     "generated a passphrase for the relay key; in production, point --passphrase-file at a secret store",
   );

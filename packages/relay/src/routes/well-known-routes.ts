@@ -1,3 +1,4 @@
+import { formatVerifierKey } from "@ants/protocol";
 import type { FastifyInstance } from "fastify";
 import { didSchema, errorResponses } from "../schemas/common-schemas.ts";
 
@@ -47,7 +48,13 @@ export function logOriginFor(publicUrl: string): string {
  * registerWellKnownRoutes(app);
  */
 export function registerWellKnownRoutes(app: FastifyInstance): void {
-  const publicJwk = () => ({ ...app.relay.identity.jwk, alg: "EdDSA", use: "sig" });
+  // The signing key first, then former keys still in their overlap (ants relay rotate-key).
+  const publicJwks = () =>
+    [app.relay.identity.jwk, ...(app.relay.identity.retired ?? []).map((key) => key.jwk)].map(
+      (jwk) => ({ ...jwk, alg: "EdDSA", use: "sig" }),
+    );
+  const formerVerifierKeys = (origin: string) =>
+    (app.relay.identity.retired ?? []).map((key) => formatVerifierKey(origin, key.publicKey));
 
   app.get(
     "/.well-known/ants-relay",
@@ -58,7 +65,15 @@ export function registerWellKnownRoutes(app: FastifyInstance): void {
         response: {
           200: {
             type: "object",
-            required: ["did", "origin", "keys", "endpoints", "logOrigin", "logVerifierKey"],
+            required: [
+              "did",
+              "origin",
+              "keys",
+              "endpoints",
+              "logOrigin",
+              "logVerifierKey",
+              "logVerifierKeys",
+            ],
             additionalProperties: false,
             properties: {
               did: didSchema,
@@ -77,6 +92,12 @@ export function registerWellKnownRoutes(app: FastifyInstance): void {
                 type: "string",
                 description: "C2SP signed-note verifier key of the log's checkpoints.",
               },
+              logVerifierKeys: {
+                type: "array",
+                items: { type: "string" },
+                description:
+                  "Verifier keys of the current and of each former relay key still in its overlap.",
+              },
             },
           },
           ...errorResponses,
@@ -88,12 +109,16 @@ export function registerWellKnownRoutes(app: FastifyInstance): void {
       return {
         did: app.relay.identity.did,
         origin: base,
-        keys: [publicJwk()],
+        keys: publicJwks(),
         endpoints: Object.fromEntries(
           Object.entries(ENDPOINTS).map(([name, path]) => [name, base + path]),
         ),
         logOrigin: logOriginFor(base),
         logVerifierKey: app.relay.auditLog.verifierKey(),
+        logVerifierKeys: [
+          app.relay.auditLog.verifierKey(),
+          ...formerVerifierKeys(logOriginFor(base)),
+        ],
       };
     },
   );
@@ -118,7 +143,7 @@ export function registerWellKnownRoutes(app: FastifyInstance): void {
     async (_request, reply) => {
       // Keys change only on rotation; a short cache spares resource servers a fetch per token.
       reply.header("cache-control", "public, max-age=300");
-      return { keys: [publicJwk()] };
+      return { keys: publicJwks() };
     },
   );
 }
