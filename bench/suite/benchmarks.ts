@@ -6,6 +6,7 @@ import {
   chainVerify,
   handlePow,
   handleRegistry,
+  relayMemory,
   revocation,
   trust,
 } from "./figure-readers.ts";
@@ -192,6 +193,16 @@ export const BENCHMARKS: readonly BenchmarkSpec[] = [
     smokeArgs: ["--requests", "5", "--claims", "2"],
     runs: 2,
     figures: handleRegistry,
+    budgets: [],
+  },
+  {
+    name: "relay-memory",
+    script: "relay-memory.ts",
+    // One process per size; 10^6 log entries are appended through the sequencer, the longest step.
+    args: ["--sizes", "1000,10000,100000,1000000"],
+    smokeArgs: ["--sizes", "300"],
+    runs: 1,
+    figures: relayMemory,
     budgets: [],
   },
 ];

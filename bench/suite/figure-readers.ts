@@ -270,3 +270,49 @@ export function trust(output: unknown): Figure[] {
     },
   ];
 }
+
+/**
+ * Figures of bench/relay-memory.ts: what a relay holds (V8 heap plus typed arrays, after a full
+ * collection) and its resident set at the largest size, next to the same relay empty, and the
+ * held bytes per item at the largest size next to the smallest (flat means the relay's memory
+ * is linear in what it holds, with no growing per-item overhead).
+ *
+ * @example
+ * const figures = relayMemory(parseBenchOutput(stdout));
+ */
+export function relayMemory(output: unknown): Figure[] {
+  const samples = valueAt(output, "samples");
+  const last = Array.isArray(samples) ? samples.length - 1 : -1;
+  const size = numberAt(output, `samples.${last}.size`);
+  const smallest = numberAt(output, "samples.0.size");
+  const held = numberAt(output, `samples.${last}.heapUsedBytes`);
+  const emptyHeld = numberAt(output, "empty.heapUsedBytes");
+  const rss = numberAt(output, `samples.${last}.rssBytes`);
+  const emptyRss = numberAt(output, "empty.rssBytes");
+  const perItem = numberAt(output, `samples.${last}.heapBytesPerItem`);
+  const perItemSmall = numberAt(output, "samples.0.heapBytesPerItem");
+  const MiB = 1024 * 1024;
+  return [
+    {
+      name: `relay memory held at ${size} revocations and entries`,
+      unit: "MiB",
+      value: held / MiB,
+      reference: { name: "the same relay empty", value: emptyHeld / MiB },
+      ratio: held / emptyHeld,
+    },
+    {
+      name: `relay resident set at ${size} revocations and entries`,
+      unit: "MiB",
+      value: rss / MiB,
+      reference: { name: "the same relay empty", value: emptyRss / MiB },
+      ratio: rss / emptyRss,
+    },
+    {
+      name: "relay memory held per item at the largest size",
+      unit: "bytes",
+      value: perItem,
+      reference: { name: `the same at ${smallest} (growth)`, value: perItemSmall },
+      ratio: perItem / perItemSmall,
+    },
+  ];
+}
