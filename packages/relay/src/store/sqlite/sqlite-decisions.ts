@@ -36,7 +36,7 @@ export function createSqliteDecisions(db: Database): DecisionRepository {
     ),
   );
   return {
-    append: async (entries) => appendAll(entries),
+    append: async (entries) => appendAll.immediate(entries),
     get: async (index) => {
       const row = select.get(index + 1) as (DecisionRecord & { index: number }) | undefined;
       if (row === undefined) return undefined;

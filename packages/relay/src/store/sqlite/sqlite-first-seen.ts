@@ -42,7 +42,7 @@ export function createSqliteFirstSeen(db: Database): FirstSeenRepository {
   });
   return {
     record: async (records) => {
-      recordAll(records);
+      recordAll.immediate(records);
     },
     get: async (hash) => byHash.get(hash) as FirstSeenRecord | undefined,
     listLive: async (now, after, limit) => live.all(now, after, limit) as FirstSeenRecord[],

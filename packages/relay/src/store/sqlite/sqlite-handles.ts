@@ -99,7 +99,7 @@ export function createSqliteHandles(db: Database): HandleRepository {
     listHolders: async () => s.holders.all() as { agent: string; lastSeen: number }[],
     write: async (change): Promise<HandleWriteResult> => {
       try {
-        return { outcome: "written", seq: write(change) };
+        return { outcome: "written", seq: write.immediate(change) };
       } catch (error) {
         if (error instanceof Abort) return { outcome: error.outcome };
         throw error;

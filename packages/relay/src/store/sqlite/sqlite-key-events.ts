@@ -49,7 +49,7 @@ export function createSqliteKeyEvents(db: Database): KeyEventRepository {
     return true;
   });
   return {
-    append: async (entry, currentKey) => append(entry, currentKey),
+    append: async (entry, currentKey) => append.immediate(entry, currentKey),
     list: async (agent) =>
       (select.all(agent) as Row[]).map((row) => ({
         ...row,

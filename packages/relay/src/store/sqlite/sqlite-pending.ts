@@ -44,7 +44,7 @@ export function createSqlitePending(db: Database): PendingRepository {
     },
     get: async (hash) => select.get(hash) as PendingRecord | undefined,
     addApproval: async (hash, approver, approvalHash, at) =>
-      addApproval(hash, approver, approvalHash, at),
+      addApproval.immediate(hash, approver, approvalHash, at),
     listApprovers: async (hash) => listApprovers(hash),
     decide: async (hash, status, outcome) => decide.run(status, outcome, hash).changes === 1,
   };

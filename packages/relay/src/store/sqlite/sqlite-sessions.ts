@@ -42,7 +42,7 @@ export function createSqliteSessions(db: Database): SessionRepository {
   });
 
   return {
-    open: async (session) => open(session),
+    open: async (session) => open.immediate(session),
     get: async (id) => select.get(id) as SessionRecord | undefined,
     end: async (id, at) => endOne.run(at, "ended", id).changes === 1,
     listLive: async (agent, now) => liveOfAgent.all(agent, now) as SessionRecord[],

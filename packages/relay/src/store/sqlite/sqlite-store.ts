@@ -37,7 +37,10 @@ export function openSqliteStore(path: string): RelayStore {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
-    // A second process holding the write lock briefly should not fail a request at once.
+    // A second process holding the write lock briefly should not fail a request at once. The
+    // timeout only helps a transaction that takes the write lock first: one that reads and then
+    // writes, after the audit log's writer thread (a connection of its own) committed in
+    // between, fails at once with SQLITE_BUSY. So every such transaction here runs `.immediate`.
     db.pragma("busy_timeout = 5000");
     migrateSqlite(db);
   } catch (error) {

@@ -114,7 +114,7 @@ export function createSqliteTrust(db: Database): TrustRepository {
     },
     listHeartbeatSlots: async (sinceSlot) =>
       s.slotsSince.all(sinceSlot) as { agent: string; slot: number }[],
-    changeStake: async (event) => changeStake(event),
+    changeStake: async (event) => changeStake.immediate(event),
     listStakes: async () => s.stakes.all() as { agent: string; amount: number }[],
     saveAgent: async (record) => {
       s.upsertAgent.run({ ...record, blocked: record.blocked ? 1 : 0 });
