@@ -26,6 +26,11 @@ export interface IndexRow {
   readonly invocation: string | null;
   /** The agent a decision's invocation was addressed to (its resource, when a DID), else null. */
   readonly addressee: string | null;
+  /**
+   * On PostgreSQL, the hand-off row the entry came from (postgres-log-queue.ts): the batch that
+   * writes the entry marks that row sequenced in the same transaction. Not stored in the index.
+   */
+  readonly queueId?: number;
 }
 
 /** Everything one group commit writes, in one durable transaction. Tiles are of levels >= 1. */

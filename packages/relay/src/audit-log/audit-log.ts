@@ -8,6 +8,7 @@ import {
 } from "@ants/protocol";
 import type { Logger } from "pino";
 import type { AuditLogStore } from "./audit-log-store.ts";
+import { ElectedSequencer, type ElectionStore } from "./elected-sequencer.ts";
 import { resolveInstructor } from "./instructor.ts";
 import { type CheckpointerOptions, LogCheckpointer } from "./log-checkpointer.ts";
 import { LogReads } from "./log-reads.ts";
@@ -47,7 +48,15 @@ export interface AuditLogOptions extends SequencerOptions {
   /** How often a new checkpoint is signed when the tree grew, in ms; at most 1000. Default 250. */
   readonly checkpointIntervalMs?: number;
   readonly log?: Logger;
+  /**
+   * A PostgreSQL store shared by several relays: one sequencer is elected among them by an
+   * advisory lock and the others hand their entries to it (elected-sequencer.ts).
+   */
+  readonly election?: ElectionStore;
 }
+
+/** What the log needs of its sequencer: the local one, or the one elected among instances. */
+type Sequencer = LogSequencer | ElectedSequencer;
 
 /**
  * The relay's audit log (DESIGN.md section 10): sequencing by group commit, the RFC 6962 tree
@@ -63,13 +72,13 @@ export interface AuditLogOptions extends SequencerOptions {
 export class AuditLog {
   readonly reads: LogReads;
   readonly #options: AuditLogOptions;
-  readonly #sequencer: LogSequencer;
+  readonly #sequencer: Sequencer;
   readonly #checkpointer: LogCheckpointer;
   readonly #timer: NodeJS.Timeout;
 
   private constructor(
     options: AuditLogOptions,
-    sequencer: LogSequencer,
+    sequencer: Sequencer,
     checkpointer: LogCheckpointer,
     reads: LogReads,
   ) {
@@ -86,12 +95,15 @@ export class AuditLog {
   static async open(options: AuditLogOptions): Promise<AuditLog> {
     const { stored, state } = await restoreSequencerState(options.store);
     // Another instance sharing the store may have appended: the sequencer reloads and retries.
-    const sequencer = new LogSequencer(
-      options.store,
-      state,
-      options,
-      async () => (await restoreSequencerState(options.store)).state,
-    );
+    const sequencer =
+      options.election === undefined
+        ? new LogSequencer(
+            options.store,
+            state,
+            options,
+            async () => (await restoreSequencerState(options.store)).state,
+          )
+        : await ElectedSequencer.start(options.election, state, options, options.log);
     const committed = {
       get size() {
         return sequencer.size;
@@ -109,6 +121,14 @@ export class AuditLog {
       checkpointer,
       new LogReads(options.store, reader, sequencer, checkpointer),
     );
+  }
+
+  /**
+   * True when this instance sequences the log: always with its own store, and on a shared
+   * PostgreSQL store while it holds the sequencer lock.
+   */
+  get isSequencer(): boolean {
+    return this.#sequencer instanceof LogSequencer || this.#sequencer.isHolder;
   }
 
   /** Entries durably written. */
@@ -204,7 +224,7 @@ export class AuditLog {
 
 function checkpointerOptions(
   options: AuditLogOptions,
-  sequencer: LogSequencer,
+  sequencer: Sequencer,
   reader: LogTreeReader,
 ): CheckpointerOptions {
   return {

@@ -11,7 +11,6 @@ import {
 import { RelayError } from "../errors/relay-error.ts";
 import type { AuditLogStore, LogSearchQuery } from "./audit-log-store.ts";
 import type { LogCheckpointer, SignedCheckpoint } from "./log-checkpointer.ts";
-import type { LogSequencer } from "./log-sequencer.ts";
 import type { LogTreeReader } from "./log-tree-reader.ts";
 
 /** An entry with its inclusion proof at a signed checkpoint: verifiable offline. */
@@ -59,7 +58,7 @@ export class LogReads {
   constructor(
     readonly store: AuditLogStore,
     readonly tree: LogTreeReader,
-    readonly sequencer: LogSequencer,
+    readonly sequencer: { readonly size: number },
     readonly checkpointer: LogCheckpointer,
   ) {}
 

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { RelayIdentity } from "../identity/relay-identity.ts";
 import { logOriginFor } from "../routes/well-known-routes.ts";
+import { isPostgresStore } from "../store/postgres/postgres-store.ts";
 import type { RelayStore } from "../store/relay-store.ts";
 import { AuditLog } from "./audit-log.ts";
 
@@ -35,5 +36,7 @@ export function openRelayAuditLog(input: RelayAuditLogInput): Promise<AuditLog> 
     ...(input.batch?.maxDelayMs === undefined ? {} : { flushIntervalMs: input.batch.maxDelayMs }),
     ...(input.batch?.maxBatch === undefined ? {} : { maxBatch: input.batch.maxBatch }),
     log: input.log.child({ component: "audit-log" }),
+    // Several relays on one PostgreSQL store: one sequencer, elected by an advisory lock.
+    ...(isPostgresStore(input.store) ? { election: input.store } : {}),
   });
 }

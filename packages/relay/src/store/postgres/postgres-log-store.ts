@@ -111,6 +111,27 @@ async function appendBatch(client: Queryable, batch: LogBatch): Promise<void> {
       column((r) => nameKeyOrNull(r.addressee)),
     ],
   );
+  await markSequenced(client, batch.index);
+}
+
+/**
+ * Marks the hand-off rows of this batch's entries as sequenced, in the batch's transaction. A
+ * row already marked means another writer sequenced that entry first (a sequencer that lost its
+ * lock): the batch is refused whole rather than write the entry twice.
+ */
+async function markSequenced(client: Queryable, rows: LogBatch["index"]): Promise<void> {
+  const handed = rows.filter((row) => row.queueId !== undefined);
+  if (handed.length === 0) return;
+  const result = await run(
+    client,
+    `UPDATE log_queue SET idx = handed.idx
+     FROM unnest($1::int8[], $2::int8[]) AS handed(id, idx)
+     WHERE log_queue.id = handed.id AND log_queue.idx IS NULL`,
+    [handed.map((row) => row.queueId), handed.map((row) => row.index)],
+  );
+  if (result.rowCount !== handed.length) {
+    throw new RelayError("ERR_STORE_FAILED", "audit log: a handed-off entry was sequenced already");
+  }
 }
 
 async function loadState(db: Queryable): Promise<StoredLogState> {

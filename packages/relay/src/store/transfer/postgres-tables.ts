@@ -10,10 +10,14 @@ export interface PostgresTable {
 
 /**
  * Tables a backup, restore or migration never copies: the schema version (each store keeps its
- * own) and sessions, which are bound to the instance that issued them and expire within hours;
- * agents log in again after a move.
+ * own), sessions, which are bound to the instance that issued them and expire within hours
+ * (agents log in again after a move), and the audit log's transient hand-off rows.
  */
-export const SKIPPED_TABLES: ReadonlySet<string> = new Set(["ants_schema", "sessions"]);
+export const SKIPPED_TABLES: ReadonlySet<string> = new Set([
+  "ants_schema",
+  "sessions",
+  "log_queue",
+]);
 
 /** Rows per INSERT statement at most (PostgreSQL takes at most 65,535 parameters). */
 const ROWS_PER_INSERT = 500;
