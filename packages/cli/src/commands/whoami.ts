@@ -1,4 +1,4 @@
-import { openKeystoreFile } from "@ants/client";
+import { antsHome, openKeystoreFile } from "@ants/client";
 import { publicKeyToJwk } from "@ants/protocol";
 import type { Command } from "commander";
 import {
@@ -7,6 +7,7 @@ import {
   identityKeystorePath,
   passphraseFor,
 } from "../identity-options.ts";
+import { agentIdOf } from "../key-event-home.ts";
 import { printResult } from "../output.ts";
 
 /**
@@ -22,7 +23,9 @@ export function registerWhoami(program: Command): void {
     .action(async (options: IdentityOptions) => {
       const path = await identityKeystorePath(options);
       const passphrase = await passphraseFor(options);
-      const { did, publicKey } = await openKeystoreFile(path, passphrase);
+      const { signer, publicKey } = await openKeystoreFile(path, passphrase);
+      // After a rotation the keystore holds the current key; the ID stays the inception key's.
+      const did = await agentIdOf(antsHome({ home: options.home }), signer);
       const publicKeyJwk = publicKeyToJwk(publicKey);
       printResult(
         { json: options.json === true },

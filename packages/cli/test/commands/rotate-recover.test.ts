@@ -3,6 +3,7 @@ import { rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, openKeystoreFile, RelayClient } from "@ants/client";
+import { jwkThumbprint, publicKeyFromDid } from "@ants/protocol";
 import { type RunningRelay, startRelay } from "@ants/relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ants, freshHome } from "../support/run-cli.ts";
@@ -88,6 +89,10 @@ describe("ants rotate", () => {
 
     const login = await json(["login", ...relayArgs(agent.home)]);
     expect(login.agent ?? login.id).toBe(agent.id);
+    const whoami = await json(["whoami", "--home", agent.home, "--json"]);
+    expect(whoami.id).toBe(agent.id);
+    const currentKid = jwkThumbprint(publicKeyFromDid(rotated.currentKey as string));
+    expect(whoami.kid).toBe(currentKid);
     const old = await openKeystoreFile(stolen, "pw");
     const thief = new Agent({ relay: relay.url, signer: old.signer, id: agent.id });
     await expect(thief.login()).rejects.toMatchObject({ code: "ERR_JWS_KID_MISMATCH" });
