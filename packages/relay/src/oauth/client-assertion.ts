@@ -4,7 +4,7 @@ import { RelayError } from "../errors/relay-error.ts";
 import type { AssertionJtiLedger } from "./assertion-jti-ledger.ts";
 import type { ClientKey } from "./client-document.ts";
 import type { ClientDocuments } from "./client-documents.ts";
-import { splitCompactJws } from "./jose-parts.ts";
+import { isEd25519Alg, splitCompactJws } from "./jose-parts.ts";
 
 /** Longest assertion lifetime accepted, `exp - iat` (docs/oauth.md 2.1). */
 export const MAX_ASSERTION_SECONDS = 300;
@@ -85,8 +85,8 @@ export async function verifyAssertion(
 // RFC 8725 section 3.1: the algorithm is fixed by the key type, never chosen by the token, and
 // the key never comes from the header.
 function checkHeader(header: Record<string, unknown>): void {
-  if (header.alg !== "EdDSA") {
-    throw new RelayError("ERR_ASSERTION_ALG_UNSUPPORTED", "header.alg: expected EdDSA");
+  if (!isEd25519Alg(header.alg)) {
+    throw new RelayError("ERR_ASSERTION_ALG_UNSUPPORTED", "header.alg: expected EdDSA or Ed25519");
   }
   for (const name of Object.keys(header)) {
     if (!HEADER_MEMBERS.has(name)) throw invalid(`header.${name}: not allowed`);

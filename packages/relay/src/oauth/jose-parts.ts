@@ -50,3 +50,17 @@ function decodeOrThrow<T>(operation: () => T, code: RelayErrorCode): T {
     throw cause;
   }
 }
+
+/**
+ * True for the two names of Ed25519 signatures a JWS may carry: `EdDSA` (RFC 8037) and the
+ * fully-specified `Ed25519` (RFC 9864), which clients such as oauth4webapi send for Ed25519 keys.
+ * Both mean the same algorithm over the same key type, so accepting both lets no token choose
+ * anything else.
+ *
+ * @example
+ * isEd25519Alg("Ed25519"); // true
+ * isEd25519Alg("HS256"); // false
+ */
+export function isEd25519Alg(alg: unknown): boolean {
+  return alg === "EdDSA" || alg === "Ed25519";
+}

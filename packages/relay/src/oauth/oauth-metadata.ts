@@ -17,7 +17,8 @@ export const OAUTH_PATHS = {
  */
 export function authorizationServerMetadata(issuer: string) {
   const authMethods = ["private_key_jwt"];
-  const algorithms = ["EdDSA"];
+  // RFC 9864's fully-specified name for Ed25519 beside RFC 8037's, for clients that send it.
+  const algorithms = ["EdDSA", "Ed25519"];
   return {
     issuer,
     token_endpoint: issuer + OAUTH_PATHS.token,

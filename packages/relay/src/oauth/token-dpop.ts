@@ -7,11 +7,16 @@ import {
 } from "@ants/protocol";
 import { RelayError } from "../errors/relay-error.ts";
 import type { ReplayGuard } from "../sessions/replay-guard.ts";
-import { splitCompactJws } from "./jose-parts.ts";
+import { isEd25519Alg, splitCompactJws } from "./jose-parts.ts";
 
 const MAX_PROOF_BYTES = 8192;
 const HEADER_MEMBERS = ["typ", "alg", "jwk"];
 const CLAIM_MEMBERS = ["jti", "htm", "htu", "iat"];
+/**
+ * `nonce` may ride along: clients that cache the `DPoP-Nonce` every answer carries send it. The
+ * token endpoint does not rely on nonces (its proofs' `jti`s are remembered), so it is not checked.
+ */
+const OPTIONAL_CLAIMS = ["nonce"];
 
 /** What the token endpoint expects of a proof. */
 export interface TokenProofExpectations {
@@ -38,9 +43,9 @@ export function verifyTokenProof(proof: unknown, expected: TokenProofExpectation
   if (typeof proof !== "string") throw invalid("expected one DPoP header");
   const parts = splitCompactJws(proof, MAX_PROOF_BYTES, "ERR_DPOP_INVALID");
   exactMembers(parts.header, HEADER_MEMBERS, "header");
-  exactMembers(parts.claims, CLAIM_MEMBERS, "payload");
+  exactMembers(parts.claims, CLAIM_MEMBERS, "payload", OPTIONAL_CLAIMS);
   if (parts.header.typ !== "dpop+jwt") throw invalid("header.typ: expected dpop+jwt");
-  if (parts.header.alg !== "EdDSA") throw invalid("header.alg: expected EdDSA");
+  if (!isEd25519Alg(parts.header.alg)) throw invalid("header.alg: expected EdDSA or Ed25519");
   const key = keyOf(parts.header.jwk);
   if (!verifySignature(parts.signature, parts.signingInput, key))
     throw invalid("signature invalid");
@@ -68,10 +73,21 @@ export function verifyTokenProof(proof: unknown, expected: TokenProofExpectation
   return jkt;
 }
 
-function exactMembers(value: Record<string, unknown>, members: string[], field: string): void {
-  const names = Object.keys(value);
+function exactMembers(
+  value: Record<string, unknown>,
+  members: string[],
+  field: string,
+  optional: string[] = [],
+): void {
+  const names = Object.keys(value).filter((name) => !optional.includes(name));
   if (names.length !== members.length || !names.every((name) => members.includes(name))) {
     throw invalid(`${field}: expected exactly ${members.join(", ")}`);
+  }
+  for (const name of optional) {
+    const member = value[name];
+    if (member !== undefined && (typeof member !== "string" || member.length > 256)) {
+      throw invalid(`${field}.${name}: expected a string of at most 256 characters`);
+    }
   }
 }
 

@@ -67,8 +67,8 @@ describe("authorization server metadata", () => {
       issuer: relay.url,
       token_endpoint: tokenUrl,
       token_endpoint_auth_methods_supported: ["private_key_jwt"],
-      token_endpoint_auth_signing_alg_values_supported: ["EdDSA"],
-      dpop_signing_alg_values_supported: ["EdDSA"],
+      token_endpoint_auth_signing_alg_values_supported: ["EdDSA", "Ed25519"],
+      dpop_signing_alg_values_supported: ["EdDSA", "Ed25519"],
       client_id_metadata_document_supported: true,
     });
     expect(metadata.body.grant_types_supported).toEqual([
