@@ -1,7 +1,9 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   AntsOAuthClientProvider,
   createKeystoreFile,
@@ -156,6 +158,54 @@ describe("the example MCP agent and server, headless against a real relay", () =
     }
   });
 });
+
+describe("the example programs", () => {
+  it("run from their bin scripts: the agent prints the tools and the server's answers", async () => {
+    const { keystore, did } = await registeredAgent();
+    const serverBin = fileURLToPath(new URL("../../mcp-server/bin/mcp-server.js", import.meta.url));
+    const agentBin = fileURLToPath(new URL("../bin/mcp-agent.js", import.meta.url));
+    const server = spawn(process.execPath, [serverBin, "--relay", relay.url, "--port", "0"]);
+    try {
+      const listening = await lineOf(server, /listening on (\S+),/);
+      const agent = spawn(
+        process.execPath,
+        [agentBin, "--relay", relay.url, "--server", listening, "--keystore", keystore],
+        { env: { ...process.env, ANTS_PASSPHRASE: PASSPHRASE } },
+      );
+      const { code, stdout } = await exitOf(agent);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual({
+        tools: ["add", "whoami"],
+        whoami: expect.objectContaining({ agent: did, principal: did, command: "/mcp/tools" }),
+        add: [{ type: "text", text: "5" }],
+      });
+    } finally {
+      server.kill();
+    }
+    // Two processes that compile TypeScript on start: seconds alone, longer on a loaded machine.
+  }, 60_000);
+});
+
+/** Resolves the first capture of `pattern` in the child's stderr. */
+function lineOf(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = pattern.exec(text);
+      if (match !== null) resolve(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`exited with ${code} before: ${text}`)));
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; stdout: string }> {
+  let stdout = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout })));
+}
 
 /** The agent revokes its own identity key at the relay; resolves the entry's sequence number. */
 async function revokeOwnKey(keystore: string): Promise<number> {

@@ -24,8 +24,11 @@ export interface AntsOAuthClientOptions {
   issuer: string;
   /** The agent: its did:key (the OAuth `client_id`) and identity key, from its keystore. */
   agent: { did: string; signer: Ed25519Signer };
-  /** The command path asked for (docs/oauth.md section 3). Default the scope the SDK offers. */
-  scope?: string;
+  /**
+   * The command path asked for (docs/oauth.md section 3). Required: the SDK passes a token
+   * request only the client's own `scope`, never one from the server's challenge.
+   */
+  scope: string;
   /** The DPoP key tokens are bound to. Default a fresh key held in memory. */
   dpopKey?: Ed25519Signer;
   /** Clock, Unix seconds. Default the system clock. */
@@ -97,7 +100,7 @@ export class AntsOAuthClientProvider implements OAuthClientProvider {
       grant_types: ["client_credentials"],
       token_endpoint_auth_method: "private_key_jwt",
       client_name: this.#options.agent.did,
-      ...(this.#options.scope === undefined ? {} : { scope: this.#options.scope }),
+      scope: this.#options.scope,
     };
   }
 
@@ -127,12 +130,8 @@ export class AntsOAuthClientProvider implements OAuthClientProvider {
   }
 
   /** RFC 6749 section 4.4.2: client_credentials with the configured scope. */
-  prepareTokenRequest(scope?: string): URLSearchParams {
-    const asked = this.#options.scope ?? scope;
-    return new URLSearchParams({
-      grant_type: "client_credentials",
-      ...(asked === undefined ? {} : { scope: asked }),
-    });
+  prepareTokenRequest(): URLSearchParams {
+    return new URLSearchParams({ grant_type: "client_credentials", scope: this.#options.scope });
   }
 
   /**

@@ -39,7 +39,7 @@ function decodeClaims(jwt: string): Record<string, unknown> {
 describe("AntsOAuthClientProvider", () => {
   it("signs client_credentials with private_key_jwt and the token request's DPoP proof", () => {
     const { provider } = providerWith();
-    const params = provider.prepareTokenRequest("ignored");
+    const params = provider.prepareTokenRequest();
     const headers = new Headers();
     provider.addClientAuthentication(headers, params, `${ISSUER}/oauth/token`);
 
