@@ -22,6 +22,7 @@ interface RelayStartOptions {
   logLevel: string;
   operator: string[];
   databaseUrl?: string;
+  allowPrivateClientMetadata?: boolean;
 }
 
 /**
@@ -53,6 +54,10 @@ export function registerRelayStart(program: Command): void {
       "--database-url <url>",
       "PostgreSQL store shared by several relays (default: $ANTS_DATABASE_URL, else SQLite in --data)",
     )
+    .option(
+      "--allow-private-client-metadata",
+      "risky: fetch OAuth client ID metadata documents from private, loopback and link-local addresses",
+    )
     .action(async (options: RelayStartOptions) => {
       // Loaded here, not at the top: every other command starts without the server's modules.
       const { loadTrustOptions, startRelay } = await import("@ants/relay");
@@ -68,6 +73,9 @@ export function registerRelayStart(program: Command): void {
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         ...(options.policy ? { policyFile: options.policy } : {}),
         ...(options.trust ? { trust: await loadTrustOptions(options.trust) } : {}),
+        ...(options.allowPrivateClientMetadata
+          ? { clientMetadata: { allowPrivateAddresses: true } }
+          : {}),
         ...insecureWorkFactorFromEnv(),
       });
       printNote(`relay ${running.app.relay.identity.did} listening on ${running.url}`);
