@@ -5,14 +5,20 @@
  * invocation (or JWT) for every request, so neither server sees a replay.
  *
  *   node --import tsx bench/authorize-load.ts [--duration 10] [--connections 16]
- *     [--warmup 2] [--log-level info] [--json]
+ *     [--warmup 2] [--rounds 1] [--log-level info] [--json]
+ *
+ * With `--rounds N`, both servers stay up and are measured in turn N times (`--duration` seconds
+ * each, the order swapped every round), so both see the same load from the rest of the machine;
+ * the figures are the medians over the rounds and the ratio the median of the rounds' ratios.
+ * Beside the rates, each server's own CPU time per request (from /proc, Linux only) is reported:
+ * on a shared machine it moves far less than the rates do.
  *
  * The relay runs with its defaults: SQLite with synchronous=FULL, every decision durably in the
  * audit log before it is answered, an access token signed per allow, request logs at `info`
  * (to /dev/null here). Target: the relay at least 0.6 of the plain server's throughput.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,6 +30,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "16" },
     warmup: { type: "string", default: "2" },
+    rounds: { type: "string", default: "1" },
     "log-level": { type: "string", default: "info" },
     json: { type: "boolean", default: false },
   },
@@ -38,6 +45,8 @@ interface Measured {
   total: number;
   non2xx: number;
   errors: number;
+  /** The server process's CPU time (user + system) per answered request, in us. */
+  cpuMicrosPerRequest: number | null;
 }
 
 function startServer(args: string[]): Promise<{ url: string; child: ChildProcess }> {
@@ -88,62 +97,132 @@ async function load(
   });
 }
 
-async function measure(
-  name: string,
-  url: string,
-  path: string,
-  headers: Record<string, string>,
-  body: () => string,
-): Promise<Measured> {
-  await load(url, path, headers, body, Number(values.warmup));
-  const result = await load(url, path, headers, body, Number(values.duration));
+/** User + system CPU seconds of a process so far, from /proc (null elsewhere). */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // Fields 14 and 15 of stat (utime, stime), counted from the state field as 3, in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+interface Server {
+  readonly name: string;
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: () => string;
+}
+
+async function measure(server: Server): Promise<Measured> {
+  const cpuBefore = cpuSecondsOf(server.child.pid);
+  const result = await load(
+    server.url,
+    server.path,
+    server.headers,
+    server.body,
+    Number(values.duration),
+  );
+  const cpuAfter = cpuSecondsOf(server.child.pid);
+  const answered = result.requests.total;
   return {
-    name,
+    name: server.name,
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    total: result.requests.total,
+    total: answered,
     non2xx: result.non2xx,
     errors: result.errors,
+    cpuMicrosPerRequest:
+      cpuBefore === null || cpuAfter === null || answered === 0
+        ? null
+        : Math.round(((cpuAfter - cpuBefore) / answered) * 1e6),
   };
 }
 
-async function benchPlain(): Promise<Measured> {
+async function startPlain(): Promise<Server> {
   const fixture = plainFixture();
   const { url, child } = await startServer(["plain", fixture.publicKey]);
-  try {
-    return await measure("plain Fastify + jose, one EdDSA JWT", url, "/verify", {}, fixture.body);
-  } finally {
-    await stop(child);
-  }
+  return {
+    name: "plain Fastify + jose, one EdDSA JWT",
+    url,
+    child,
+    path: "/verify",
+    headers: {},
+    body: fixture.body,
+  };
 }
 
-async function benchRelay(): Promise<Measured & { allowed: number }> {
-  const dataDir = mkdtempSync(join(tmpdir(), "ants-load-"));
+async function startRelay(dataDir: string): Promise<Server> {
   const { url, child } = await startServer(["relay", dataDir, values["log-level"]]);
-  try {
-    const fixture = await authorizeFixture(url);
-    const measured = await measure(
-      "relay POST /v1/authorize, warm 3-hop chain",
-      url,
-      "/v1/authorize",
-      { authorization: fixture.authorization },
-      fixture.body,
-    );
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    const allowed = Number(
-      /ants_decisions_total\{result="allow",reason="none"\} (\d+)/.exec(metrics)?.[1] ?? 0,
-    );
-    return { ...measured, allowed };
-  } finally {
-    await stop(child);
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  const fixture = await authorizeFixture(url);
+  return {
+    name: "relay POST /v1/authorize, warm 3-hop chain",
+    url,
+    child,
+    path: "/v1/authorize",
+    headers: { authorization: fixture.authorization },
+    body: fixture.body,
+  };
 }
 
-const plain = await benchPlain();
-const relay = await benchRelay();
-const ratio = relay.requestsPerSecond / plain.requestsPerSecond;
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The median of each figure over the rounds (the name and counts of the first round kept). */
+function medianOf(rounds: readonly Measured[]): Measured {
+  const of = (pick: (m: Measured) => number) => median(rounds.map(pick));
+  const cpu = rounds.map((m) => m.cpuMicrosPerRequest);
+  return {
+    ...rounds[0]!,
+    requestsPerSecond: of((m) => m.requestsPerSecond),
+    p50Ms: of((m) => m.p50Ms),
+    p99Ms: of((m) => m.p99Ms),
+    total: rounds.reduce((sum, m) => sum + m.total, 0),
+    non2xx: rounds.reduce((sum, m) => sum + m.non2xx, 0),
+    errors: rounds.reduce((sum, m) => sum + m.errors, 0),
+    cpuMicrosPerRequest: cpu.every((c) => c !== null) ? median(cpu as number[]) : null,
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "ants-load-"));
+const servers = [await startPlain(), await startRelay(dataDir)] as const;
+const rounds: { plain: Measured; relay: Measured; ratio: number }[] = [];
+let allowed = 0;
+try {
+  for (const server of servers) {
+    await load(server.url, server.path, server.headers, server.body, Number(values.warmup));
+  }
+  for (let round = 0; round < Number(values.rounds); round++) {
+    // Swapped every round, so neither server always runs first after a pause.
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    const measured: Measured[] = [];
+    for (const at of order) measured[at] = await measure(servers[at]!);
+    const [plainRound, relayRound] = measured as [Measured, Measured];
+    rounds.push({
+      plain: plainRound,
+      relay: relayRound,
+      ratio: relayRound.requestsPerSecond / plainRound.requestsPerSecond,
+    });
+  }
+  const metrics = await (await fetch(`${servers[1].url}/metrics`)).text();
+  allowed = Number(
+    /ants_decisions_total\{result="allow",reason="none"\} (\d+)/.exec(metrics)?.[1] ?? 0,
+  );
+} finally {
+  for (const server of servers) await stop(server.child);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+const plain = medianOf(rounds.map((r) => r.plain));
+const relay = { ...medianOf(rounds.map((r) => r.relay)), allowed };
+const ratio = median(rounds.map((r) => r.ratio));
+const ratios = rounds.map((r) => r.ratio);
 const report = {
   machine: {
     cpus: cpus().length,
@@ -152,12 +231,26 @@ const report = {
   },
   settings: {
     duration: Number(values.duration),
+    rounds: Number(values.rounds),
     connections: Number(values.connections),
     logLevel: values["log-level"],
   },
   plain,
   relay,
   ratio: Math.round(ratio * 1000) / 1000,
+  /** (max - min) / median of the rounds' ratios. */
+  ratioSpread: Math.round(((Math.max(...ratios) - Math.min(...ratios)) / ratio) * 1000) / 1000,
+  cpuRatio:
+    plain.cpuMicrosPerRequest === null || relay.cpuMicrosPerRequest === null
+      ? null
+      : Math.round((plain.cpuMicrosPerRequest / relay.cpuMicrosPerRequest) * 1000) / 1000,
+  rounds: rounds.map((r) => ({
+    plainRequestsPerSecond: r.plain.requestsPerSecond,
+    relayRequestsPerSecond: r.relay.requestsPerSecond,
+    ratio: Math.round(r.ratio * 1000) / 1000,
+    plainCpuMicrosPerRequest: r.plain.cpuMicrosPerRequest,
+    relayCpuMicrosPerRequest: r.relay.cpuMicrosPerRequest,
+  })),
   target: 0.6,
 };
 if (values.json) {
@@ -168,6 +261,6 @@ if (values.json) {
   process.stdout.write(`${row(plain)}\n${row(relay)}\n`);
   process.stdout.write(`relay decisions allowed: ${relay.allowed}\n`);
   process.stdout.write(
-    `ratio relay/plain: ${report.ratio} (target >= ${report.target}); load average ${report.machine.loadavg.join(" ")}\n`,
+    `ratio relay/plain: ${report.ratio} (target >= ${report.target}, spread ${report.ratioSpread} over ${rounds.length} rounds); CPU per request plain/relay: ${report.cpuRatio}; load average ${report.machine.loadavg.join(" ")}\n`,
   );
 }

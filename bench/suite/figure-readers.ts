@@ -140,6 +140,24 @@ export function authorizeLoad(output: unknown): Figure[] {
     },
     latency("p50", "relay.p50Ms", "plain.p50Ms"),
     latency("p99", "relay.p99Ms", "plain.p99Ms"),
+    // Each server process's own CPU per request (Linux /proc): steadier than rates under load.
+    ...(typeof valueAt(output, "relay.cpuMicrosPerRequest") === "number"
+      ? [
+          {
+            name: `POST /v1/authorize server CPU per request ${at}`,
+            unit: "us",
+            value: numberAt(output, "relay.cpuMicrosPerRequest"),
+            reference: {
+              name: "plain server CPU per request",
+              value: numberAt(output, "plain.cpuMicrosPerRequest"),
+            },
+            ratio: ratioOf(
+              numberAt(output, "relay.cpuMicrosPerRequest"),
+              numberAt(output, "plain.cpuMicrosPerRequest"),
+            ),
+          },
+        ]
+      : []),
   ];
 }
 
