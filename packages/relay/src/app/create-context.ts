@@ -14,7 +14,7 @@ import { DpopNonces } from "../sessions/dpop-nonces.ts";
 import { ReplayGuard } from "../sessions/replay-guard.ts";
 import { SessionRegistry } from "../sessions/session-registry.ts";
 import { MAX_SESSION_SECONDS } from "../sessions/session-token.ts";
-import { openPostgresStore } from "../store/postgres/postgres-store.ts";
+import { isPostgresStore, openPostgresStore } from "../store/postgres/postgres-store.ts";
 import { openSqliteStore, SQLITE_FILE_NAME } from "../store/sqlite/sqlite-store.ts";
 import { openTrust } from "../trust/open-trust.ts";
 import { onRevocation, reactionDeps } from "../trust/trust-reactions.ts";
@@ -82,6 +82,8 @@ export async function createContext(
     log,
     audit: auditLog,
     revocations: revocation.revocations,
+    // Several relays on one store: trust is recomputed once, by the audit sequencer's holder.
+    ...(isPostgresStore(store) ? { isLeader: () => auditLog.isSequencer } : {}),
   });
   const context: RelayContext = {
     identity,

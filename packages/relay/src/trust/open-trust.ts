@@ -23,6 +23,8 @@ export async function openTrust(input: {
   log: Logger;
   audit: TrustAuditSink;
   revocations: RevocationSet;
+  /** Set on a store shared by several relays: whether this instance recomputes (see TrustService). */
+  isLeader?: () => boolean;
 }): Promise<TrustService> {
   const { refreshMs, ...options } = input.options ?? {};
   return TrustService.open({
@@ -33,5 +35,6 @@ export async function openTrust(input: {
     audit: input.audit,
     isTokenRevoked: (hash) => input.revocations.revokedToken(hash) !== 0,
     refreshMs,
+    ...(input.isLeader === undefined ? {} : { shared: { isLeader: input.isLeader } }),
   });
 }

@@ -29,6 +29,13 @@ export interface TrustServiceDeps {
   isTokenRevoked?: (hash: string) => boolean;
   /** How often every agent is re-evaluated (decay, the sliding window, age, upgrades); ms. */
   refreshMs?: number;
+  /**
+   * Set on a store shared by several relays: recomputation runs only on the instance for which
+   * `isLeader` is true (the audit sequencer's lock holder). The leader rebuilds its engine from
+   * the stored signals before each full re-evaluation, so it counts what every instance stored;
+   * the others compute nothing and read the published levels from the store every `followMs`.
+   */
+  shared?: { isLeader: () => boolean; followMs?: number };
 }
 
 /** Authorized actions kept for outcome reports. */
@@ -46,12 +53,14 @@ const OUTCOME_HORIZON_HALF_LIVES = 10;
  * trust.levelOf(agent); // 0..4
  */
 export class TrustService {
-  readonly engine: TrustEngine;
+  /** Replaced whole when the leader of a shared store rebuilds it from the store. */
+  engine: TrustEngine;
   readonly actions: ActionBook;
   readonly limiter = new SandboxLimiter();
   readonly deps: TrustServiceDeps;
   #timer: NodeJS.Timeout | undefined;
   #pending: Promise<unknown> = Promise.resolve();
+  #ledAt: number | undefined;
 
   private constructor(deps: TrustServiceDeps) {
     this.deps = deps;
@@ -65,9 +74,14 @@ export class TrustService {
   /** Restores every signal and level from the store and starts the refresh timer. */
   static async open(deps: TrustServiceDeps): Promise<TrustService> {
     const service = new TrustService(deps);
-    await service.#load(deps.now());
+    const changes = await service.#load(deps.now(), service.engine);
+    if (service.#leads()) await service.record(changes);
     const refreshMs = deps.refreshMs ?? 60_000;
-    if (refreshMs > 0) {
+    if (refreshMs > 0 && deps.shared !== undefined) {
+      const every = Math.min(refreshMs, deps.shared.followMs ?? 2000);
+      service.#timer = setInterval(() => service.#sharedTick(refreshMs), every);
+      service.#timer.unref();
+    } else if (refreshMs > 0) {
       service.#timer = setInterval(() => service.refreshAll(), refreshMs);
       service.#timer.unref();
     }
@@ -79,8 +93,12 @@ export class TrustService {
     return this.engine.levelOf(agent);
   }
 
-  /** Recomputes what changed since the last refresh and records the level changes. */
+  /**
+   * Recomputes what changed since the last refresh and records the level changes. On a shared
+   * store, only the leader recomputes; elsewhere the signal is stored and the leader counts it.
+   */
   refresh(): Promise<void> {
+    if (!this.#leads()) return Promise.resolve();
     return this.record(this.engine.refresh(this.deps.now()));
   }
 
@@ -131,9 +149,46 @@ export class TrustService {
     await this.#pending;
   }
 
-  async #load(now: number): Promise<void> {
+  #leads(): boolean {
+    return this.deps.shared?.isLeader() ?? true;
+  }
+
+  /**
+   * Shared store: the leader rebuilds and re-evaluates every `refreshMs` (and at once when it
+   * has just become leader); the others read the published levels.
+   */
+  #sharedTick(refreshMs: number): void {
+    const now = Date.now();
+    if (!this.#leads()) {
+      this.#ledAt = undefined;
+      this.track(this.#follow());
+    } else if (this.#ledAt === undefined || now - this.#ledAt >= refreshMs) {
+      this.#ledAt = now;
+      this.track(this.#rebuild());
+    }
+  }
+
+  /** Leader: a fresh engine from every stored signal (as at a start), then a full refresh. */
+  async #rebuild(): Promise<void> {
+    const engine = new TrustEngine(this.deps.config);
+    const changes = await this.#load(this.deps.now(), engine);
+    this.engine = engine;
+    this.limiter.sweep(this.deps.now());
+    await this.record(changes);
+  }
+
+  /** Follower: the levels, holds and blocks the leader stored. */
+  async #follow(): Promise<void> {
+    for (const record of await this.deps.repository.listAgents()) {
+      const published = this.engine.state(record.agent).published;
+      if (published.level === record.level && published.changedAt === record.changedAt) continue;
+      restoreAgent(this.engine, record);
+    }
+  }
+
+  /** Loads every stored signal into `engine`; returns the level changes of a full refresh. */
+  async #load(now: number, engine: TrustEngine): Promise<LevelChange[]> {
     const { repository: repo, config } = this.deps;
-    const engine = this.engine;
     for (const r of await repo.listRegistrations())
       engine.know(r.agent, r.registeredAt, r.instances);
     for (const record of await repo.listAgents()) restoreAgent(engine, record);
@@ -147,7 +202,7 @@ export class TrustService {
     for (const { agent, slot } of await repo.listHeartbeatSlots(firstSlot)) {
       engine.uptime.recordSlot(agent, slot);
     }
-    await this.record(engine.refresh(now, { all: true }));
+    return engine.refresh(now, { all: true });
   }
 }
 
