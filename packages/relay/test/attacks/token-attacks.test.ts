@@ -90,6 +90,30 @@ describe("access tokens at the resource server", () => {
   });
 });
 
+describe("access tokens for another audience", () => {
+  it("refuses, at the resource server, a token minted for another resource with ERR_ACCESS_TOKEN_AUDIENCE", async () => {
+    const token = await accessToken({ text: "hi" });
+    const elsewhere = new AccessGuard({
+      issuer: world.relay.url,
+      audience: "https://other.example",
+      now: () => world.clock.now,
+    });
+    const check = elsewhere.check(request(token, { text: "hi" }), { cmd: "/social/post" });
+    expect(await codeOf(check)).toBe("ERR_ACCESS_TOKEN_AUDIENCE");
+  });
+
+  it("refuses to mint an access token for the relay itself with ERR_RESOURCE_IS_RELAY", async () => {
+    const { principal, root } = rootFor(world, kevin);
+    const invocation = invocationFor(kevin, [root], {
+      cmd: "/social/post",
+      args: {},
+      principal: principal.did,
+    });
+    const answer = await authorize(kevin, { invocation, chain: [root], resource: world.relay.url });
+    expect(answer.body.code).toBe("ERR_RESOURCE_IS_RELAY");
+  });
+});
+
 describe("keys and signatures inside a chain", () => {
   it("denies a delegation backdated before its key's compromise with ERR_REVOKED_KEY", async () => {
     const bob = await world.agent();
