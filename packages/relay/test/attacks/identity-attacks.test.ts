@@ -50,6 +50,17 @@ describe("handles", () => {
   });
 });
 
+describe("names that look like paths", () => {
+  it.each(["../kevin", "a/b", "..", "kevin%2F..", "C:\\x"])(
+    "refuses the handle %j with ERR_HANDLE_INVALID (handles never reach a file, and never look like paths)",
+    async (name) => {
+      const answer = await requestChallenge(kevin, name);
+      expect(answer.status).toBe(400);
+      expect(answer.body.code).toBe("ERR_HANDLE_INVALID");
+    },
+  );
+});
+
 describe("keystores", () => {
   it("refuses a keystore asking for scrypt 2^40 with ERR_KEYSTORE_WORK_FACTOR_TOO_HIGH, before any work", async () => {
     const file = await encryptSeed(new Uint8Array(32).fill(3), "pw", {
