@@ -27,6 +27,18 @@ export interface RelayIdentity {
   retired?: readonly RetiredRelayKey[];
 }
 
+/**
+ * The relay key whose thumbprint is `kid`: the signing key, or a former key still in its
+ * overlap, so tokens the relay signed before `ants relay rotate-key` keep verifying here too.
+ *
+ * @example
+ * const key = relayKeyFor(context.identity, jws.kid);
+ */
+export function relayKeyFor(identity: RelayIdentity, kid: string): Uint8Array | undefined {
+  if (identity.jwk.kid === kid) return identity.signer.publicKey;
+  return identity.retired?.find((key) => key.jwk.kid === kid)?.publicKey;
+}
+
 /** Options for {@link loadRelayIdentity}. */
 export interface LoadRelayIdentityOptions {
   dataDir: string;

@@ -1,5 +1,6 @@
 import { ACCESS_TOKEN_TYP, parseCompactJws, verifyJwsSignature } from "@ants/protocol";
 import type { RelayContext } from "../app/relay-context.ts";
+import { relayKeyFor } from "../identity/relay-identity.ts";
 
 const MAX_TOKEN_BYTES = 16 * 1024;
 
@@ -44,7 +45,9 @@ export function readActiveToken(
 ): Record<string, unknown> | undefined {
   try {
     const jws = parseCompactJws(token, { typ: ACCESS_TOKEN_TYP, maxBytes: MAX_TOKEN_BYTES });
-    verifyJwsSignature(jws, context.identity.signer.publicKey);
+    const key = relayKeyFor(context.identity, jws.kid);
+    if (key === undefined) return undefined;
+    verifyJwsSignature(jws, key);
     const { iss, exp, jti } = jws.payload;
     if (iss !== context.publicUrl || typeof exp !== "number" || exp <= now) return undefined;
     if (typeof jti !== "string" || revoked.has(jti, now)) return undefined;

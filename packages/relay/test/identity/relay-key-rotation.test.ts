@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { openCheckpoint, parseVerifierKey } from "@ants/protocol";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
+import { relayKeyFor } from "../../src/identity/relay-identity.ts";
 import { RETIRED_KEYS_FILE, readRetiredRelayKeys } from "../../src/identity/retired-relay-keys.ts";
 import { rotateRelayKey } from "../../src/identity/rotate-relay-key.ts";
 import { authorize, invocationFor, principalKey, rootDelegation } from "../helpers/scenario.ts";
@@ -113,6 +114,12 @@ describe("ants relay rotate-key", () => {
     expect(() => openCheckpoint(oldCheckpoint, [current])).toThrow();
     expect(openCheckpoint(oldCheckpoint, [former]).size).toBeGreaterThan(0);
     expect(openCheckpoint(await checkpointNote(after), [current]).size).toBeGreaterThan(0);
+
+    // The relay itself (token introspection) finds the former key by its kid as well.
+    const identity = after.app.relay.identity;
+    expect(relayKeyFor(identity, rotation.previous.kid)).toEqual(identity.retired?.[0]?.publicKey);
+    expect(relayKeyFor(identity, rotation.current.kid)).toEqual(identity.signer.publicKey);
+    expect(relayKeyFor(identity, "unknown-kid")).toBeUndefined();
 
     // Once the overlap ends the old key is no longer published.
     expect(await readRetiredRelayKeys(directory, rotation.overlapUntil - 1)).toHaveLength(1);
