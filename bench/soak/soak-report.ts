@@ -84,7 +84,7 @@ export function soakMarkdown(result: SoakResult): string {
     `Soak on a fresh relay at **${result.rate}/s** (80 percent) for ${result.durationSeconds} s: ${report.completed} calls answered, ${report.throughput}/s.`,
     "",
     `- errors: ${mark(verdict.errors.ok)}, ${verdict.errors.count} (${errors || "none"}; mismatches ${report.mismatches}, skipped ${report.skipped})`,
-    `- memory: ${mark(verdict.memory.ok)}, RSS slope ${verdict.memory.rssMiBPerMinute} MiB/min after the warm-up (limit ${SOAK_LIMITS.rssMiBPerMinute}); heap used slope ${verdict.memory.heapMiBPerMinute} MiB/min`,
+    `- memory: ${mark(verdict.memory.ok)}, RSS slope ${verdict.memory.rssMiBPerMinute} MiB/min over the second half (limit ${SOAK_LIMITS.rssMiBPerMinute}); heap used slope ${verdict.memory.heapMiBPerMinute} MiB/min (sampled between collections, so only a guide)`,
     `- p99: ${mark(verdict.p99.ok)}, median interval p99 ${verdict.p99.firstThirdMs} ms in the first third, ${verdict.p99.lastThirdMs} ms in the last (drift ${verdict.p99.drift}, limit ${SOAK_LIMITS.p99Drift})`,
     "",
     ...kindLines(report),

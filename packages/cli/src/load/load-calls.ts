@@ -37,6 +37,8 @@ export interface LoadContext {
   /** Allowed invocations not yet reported on, newest last. */
   readonly allows: { lane: Lane; hash: string }[];
   readonly resource: string;
+  /** Told when each call starts and ends, e.g. to act while a revocation is in flight. */
+  readonly onCall?: ((kind: LoadKind, phase: "start" | "end") => void) | undefined;
   sequence: number;
 }
 
@@ -50,6 +52,7 @@ async function step<T>(
   since: number,
   call: () => Promise<T>,
 ): Promise<T | undefined> {
+  context.onCall?.(kind, "start");
   try {
     const answer = await call();
     context.stats.record(kind, performance.now() - since);
@@ -58,6 +61,8 @@ async function step<T>(
     const code = isClientError(error) ? error.code : "ERR_INTERNAL";
     context.stats.fail(kind, code, performance.now() - since);
     return undefined;
+  } finally {
+    context.onCall?.(kind, "end");
   }
 }
 

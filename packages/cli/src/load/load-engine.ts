@@ -51,6 +51,8 @@ export interface DriveOptions {
   maxInFlight?: number;
   /** The `resource` of authorize calls; default `https://load.example`. */
   resource?: string;
+  /** Told when each call starts and ends (each step of an approval flow is a call). */
+  onCall?: (kind: LoadKind, phase: "start" | "end") => void;
 }
 
 /** Progress of a running load, with the latencies of the last interval. */
@@ -102,6 +104,7 @@ export async function driveLoad(
     ledger: { decisions: [], revocations: [], keyEvents: [], revokedChains: [] },
     allows: [],
     resource: options.resource ?? "https://load.example",
+    onCall: options.onCall,
     sequence: 0,
   };
   const mix = cumulative({ ...DEFAULT_MIX, ...options.mix });
