@@ -130,6 +130,19 @@ describe("ants rotate", () => {
     expect(await sequence(agent.id)).toBe(0);
   });
 
+  it("revokes the replaced key from the stated compromise time", async () => {
+    const agent = await initAgent(["--pre-rotate"]);
+    await json(["register", ...relayArgs(agent.home)]);
+    const since = String(Math.floor(Date.now() / 1000) - 3600);
+    const args = ["rotate", ...relayArgs(agent.home), "--reason", "compromise"];
+    const rotated = await json([...args, "--compromised-since", since]);
+    const seq = (rotated.revocations as number[])[0]!;
+    const listed = await fetch(`${relay.url}/v1/revocations?since=${seq - 1}&limit=1`);
+    const [entry] = (await listed.json()).entries;
+    expect(entry).toMatchObject({ seq, kind: "key", compromisedSince: Number(since) });
+    expect(entry.target).toBe(jwkThumbprint(publicKeyFromDid(agent.id)));
+  });
+
   it("states a compromise time only with the compromise reason", async () => {
     const agent = await initAgent(["--pre-rotate"]);
     const args = ["rotate", ...relayArgs(agent.home)];
