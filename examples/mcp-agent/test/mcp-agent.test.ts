@@ -159,6 +159,26 @@ describe("the example MCP agent and server, headless against a real relay", () =
   });
 });
 
+describe("an agent presenting its client ID metadata document URL", () => {
+  it("is the same caller to the server as with its did:key", async () => {
+    const { keystore, did } = await registeredAgent();
+    const provider = await AntsOAuthClientProvider.fromKeystore({
+      keystore,
+      passphrase: PASSPHRASE,
+      issuer: relay.url,
+      clientId: `${relay.url}/agents/${did}/client.json`,
+      scope: "/mcp/tools",
+    });
+    const client = await connectMcpAgent(mcpUrl, provider);
+    try {
+      const whoami = await client.callTool({ name: "whoami" });
+      expect(whoami.structuredContent).toMatchObject({ agent: did, principal: did });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe("the example programs", () => {
   it("run from their bin scripts: the agent prints the tools and the server's answers", async () => {
     const { keystore, did } = await registeredAgent();

@@ -25,6 +25,11 @@ export interface AntsOAuthClientOptions {
   /** The agent: its did:key (the OAuth `client_id`) and identity key, from its keystore. */
   agent: { did: string; signer: Ed25519Signer };
   /**
+   * The `client_id` to present. Default the agent's did:key; or the URL of its client ID
+   * metadata document (`{relay}/agents/{did}/client.json`, docs/oauth.md section 2.6).
+   */
+  clientId?: string;
+  /**
    * The command path asked for (docs/oauth.md section 3). Required: the SDK passes a token
    * request only the client's own `scope`, never one from the server's challenge.
    */
@@ -59,6 +64,7 @@ export interface AntsOAuthClientOptions {
 export class AntsOAuthClientProvider implements OAuthClientProvider {
   readonly #options: AntsOAuthClientOptions;
   readonly #issuer: string;
+  readonly #clientId: string;
   readonly #now: () => number;
   readonly #send: typeof fetch;
   readonly #dpopKey: Ed25519Signer;
@@ -68,6 +74,7 @@ export class AntsOAuthClientProvider implements OAuthClientProvider {
   constructor(options: AntsOAuthClientOptions) {
     this.#options = options;
     this.#issuer = options.issuer.replace(/\/+$/, "");
+    this.#clientId = options.clientId ?? options.agent.did;
     this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
     this.#send = options.fetch ?? ((input, init) => fetch(input, init));
     this.#dpopKey = options.dpopKey ?? createSigner(generateKeyPair().seed);
@@ -106,7 +113,7 @@ export class AntsOAuthClientProvider implements OAuthClientProvider {
 
   /** The agent's did:key, bound to the relay: the SDK shows it to no other server. */
   clientInformation(): OAuthClientInformationMixed {
-    return { client_id: this.#options.agent.did, issuer: this.#issuer };
+    return { client_id: this.#clientId, issuer: this.#issuer };
   }
 
   /** The current token, or undefined once it is within 30 s of its expiry. */
@@ -144,15 +151,10 @@ export class AntsOAuthClientProvider implements OAuthClientProvider {
     url: string | URL,
   ): void => {
     const now = this.#now();
-    params.set("client_id", this.#options.agent.did);
+    const client = { did: this.#clientId, signer: this.#options.agent.signer };
+    params.set("client_id", this.#clientId);
     params.set("client_assertion_type", ASSERTION_TYPE);
-    params.set(
-      "client_assertion",
-      signClientAssertion(this.#options.agent, {
-        issuer: this.#issuer,
-        now,
-      }),
-    );
+    params.set("client_assertion", signClientAssertion(client, { issuer: this.#issuer, now }));
     headers.set("dpop", signTokenRequestProof(this.#dpopKey, { htu: String(url), now }));
   };
 
@@ -185,12 +187,14 @@ export class AntsOAuthClientProvider implements OAuthClientProvider {
   }
 
   /**
-   * A `fetch` for the SDK's transport: a request carrying this provider's token as
-   * `Authorization: Bearer` leaves as `Authorization: DPoP` with a proof for its method and URL
-   * (`htm`, `htu`, `ath`). Any other request goes out unchanged.
+   * A `fetch` for the SDK's transport: a request carrying this provider's DPoP-bound token
+   * (`token_type` DPoP, RFC 9449 section 5) as `Authorization: Bearer` leaves as
+   * `Authorization: DPoP` with a proof for its method and URL (`htm`, `htu`, `ath`). Any other
+   * request goes out unchanged.
    */
   readonly fetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const token = this.#tokens?.tokens.access_token;
+    const held = this.#tokens?.tokens;
+    const token = held?.token_type.toLowerCase() === "dpop" ? held.access_token : undefined;
     const base = input instanceof Request ? input : undefined;
     const headers = new Headers(init.headers ?? base?.headers);
     if (token === undefined || headers.get("authorization") !== `Bearer ${token}`) {

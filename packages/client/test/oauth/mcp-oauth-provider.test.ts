@@ -86,6 +86,34 @@ describe("AntsOAuthClientProvider", () => {
     expect(sent[1]!.headers.has("dpop")).toBe(false);
   });
 
+  it("presents its client metadata URL as client_id and assertion iss/sub when given one", () => {
+    const clientId = `${ISSUER}/agents/${agent.did}/client.json`;
+    const provider = new AntsOAuthClientProvider({
+      issuer: ISSUER,
+      agent,
+      clientId,
+      scope: "/mcp/tools",
+    });
+    const params = provider.prepareTokenRequest();
+    provider.addClientAuthentication(new Headers(), params, `${ISSUER}/oauth/token`);
+    expect(params.get("client_id")).toBe(clientId);
+    expect(decodeClaims(params.get("client_assertion")!)).toMatchObject({
+      iss: clientId,
+      sub: clientId,
+    });
+    expect(provider.clientInformation()).toEqual({ client_id: clientId, issuer: ISSUER });
+  });
+
+  it("leaves a token that is not DPoP-bound as Bearer", async () => {
+    const { provider, sent } = providerWith();
+    provider.saveTokens({ access_token: "plain", token_type: "Bearer", expires_in: 300 });
+    await provider.fetch("https://mcp.example.com/mcp", {
+      headers: { authorization: "Bearer plain" },
+    });
+    expect(sent[0]!.headers.get("authorization")).toBe("Bearer plain");
+    expect(sent[0]!.headers.has("dpop")).toBe(false);
+  });
+
   it("stops offering a token 30 s before it expires, and keeps one without expires_in", () => {
     const { provider } = providerWith();
     provider.saveTokens({ access_token: "t", token_type: "DPoP", expires_in: 120 });
