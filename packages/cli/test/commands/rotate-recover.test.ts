@@ -156,14 +156,20 @@ describe("ants recover", () => {
   it("lets the owner recover after theft; the agent logs in with the new key", async () => {
     const { agent, owner } = await certifiedAgent();
     const fresh = await newKeyFor(agent.home);
+    // The agent also makes a new next key, so that it can rotate itself again afterwards.
+    const nextKeystore = join(agent.home, "next-key.age");
+    const newNext = ["key", "new", "--home", agent.home, "--out", nextKeystore, "--force"];
+    const nextDidFile = join(agent.home, "next.did");
+    writeFileSync(nextDidFile, `${(await json([...newNext, "--json"])).id}\n`);
     const recover = ["recover", agent.id, ...relayArgs(owner.home), "--new-key", fresh.didFile];
-    const recovered = await json(recover);
+    const recovered = await json([...recover, "--next", nextDidFile]);
     expect(recovered).toMatchObject({ id: agent.id, seq: 1, submitted: true });
 
     expect(await refusal(["login", ...relayArgs(agent.home)])).toBe("ERR_JWS_KID_MISMATCH");
     await rename(fresh.keystore, join(agent.home, "identity.age"));
     const login = await json(["login", ...relayArgs(agent.home)]);
     expect(login.agent ?? login.id).toBe(agent.id);
+    expect(await json(["rotate", ...relayArgs(agent.home)])).toMatchObject({ seq: 2 });
   });
 
   it("recovers once 2 of 3 guardians have signed, and not with 1 of 3", async () => {
