@@ -42,6 +42,7 @@ export class Agent {
   #session: AgentSession | undefined;
   #sessionSeed: string | undefined;
   #stored: StoredSession | undefined;
+  #renewal: Promise<AgentSession> | undefined;
 
   constructor(options: AgentOptions) {
     this.relay =
@@ -134,11 +135,18 @@ export class Agent {
     return this.#session;
   }
 
-  /** The live session, logging in again first when it is missing or about to expire. */
+  /**
+   * The live session, logging in again first when it is missing or about to expire. Calls that
+   * find it so at the same time share one login: each login replaces this instance's previous
+   * session, so separate ones would end the sessions the others' calls are using.
+   */
   async session(): Promise<AgentSession> {
-    if (this.#session === undefined || this.#session.expiresAt - this.#now() <= this.#margin)
-      return this.login();
-    return this.#session;
+    if (this.#session !== undefined && this.#session.expiresAt - this.#now() > this.#margin)
+      return this.#session;
+    this.#renewal ??= this.login().finally(() => {
+      this.#renewal = undefined;
+    });
+    return this.#renewal;
   }
 
   /** The current session in storable form, or undefined without one. */

@@ -214,6 +214,18 @@ describe("Agent", () => {
     expect(await worker.session()).toBe(second);
   });
 
+  it("logs in once for calls that find the session expiring together, and they all succeed", async () => {
+    const worker = newAgent();
+    await worker.register();
+    const first = await worker.session();
+    clock.now += 850;
+    const renewed = await Promise.all(Array.from({ length: 5 }, () => worker.session()));
+    expect(new Set(renewed.map((session) => session.sessionId)).size).toBe(1);
+    expect(renewed[0]!.sessionId).not.toBe(first.sessionId);
+    const live = await worker.relay.listSessions(worker.did, renewed[0]!);
+    expect(live.map((session) => session.id)).toEqual([renewed[0]!.sessionId]);
+  });
+
   it("resumes a stored session without logging in", async () => {
     const signer = createSigner(generateKeyPair().seed);
     const first = new Agent({ relay: relay.url, signer, now: () => clock.now });
