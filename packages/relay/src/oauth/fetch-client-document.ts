@@ -2,6 +2,7 @@ import type { LookupAddress } from "node:dns";
 import { lookup } from "node:dns";
 import { request } from "node:https";
 import { isIP } from "node:net";
+import { rootCertificates } from "node:tls";
 import { RelayError } from "../errors/relay-error.ts";
 import { isPublicAddress } from "./public-address.ts";
 
@@ -55,7 +56,8 @@ export function fetchClientDocument(
       method: "GET",
       headers: { accept: "application/json" },
       lookup: guardedLookup(allowPrivate),
-      ...(options.ca === undefined ? {} : { ca: options.ca as string | string[] }),
+      // `ca` replaces Node's trusted list: keep the curated roots beside the extra certificates.
+      ...(options.ca === undefined ? {} : { ca: [...rootCertificates, ...[options.ca].flat()] }),
       // No connection reuse: each fetch resolves and checks the address again.
       agent: false,
     });

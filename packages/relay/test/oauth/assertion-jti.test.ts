@@ -134,6 +134,15 @@ describe.skipIf(!reachable)("on PostgreSQL", () => {
     const answers = await Promise.all([requestWith(a, agent, raced), requestWith(b, agent, raced)]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
   });
+
+  it("purges the rows of expired assertions from the shared table", async () => {
+    const jtis = a.app.relay.store.assertionJtis;
+    expect(await jtis.use("did:key:z6Mk:pg", clock.now + 60, clock.now)).toBe(true);
+    expect(await jtis.use("did:key:z6Mk:pg", clock.now + 60, clock.now + 1)).toBe(false);
+    // Every row written so far has expired an hour later.
+    expect(await jtis.purgeExpired(clock.now + 3600)).toBeGreaterThanOrEqual(3);
+    expect(await jtis.purgeExpired(clock.now + 3600)).toBe(0);
+  });
 });
 
 describe("the store's jti table", () => {
