@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent, openKeystoreFile, RelayClient } from "@ants/client";
+import { Agent, openKeystoreFile, RelayClient, verifyKeyEventLogDocument } from "@ants/client";
 import { jwkThumbprint, publicKeyFromDid } from "@ants/protocol";
 import { type RunningRelay, startRelay } from "@ants/relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -170,6 +170,20 @@ describe("ants recover", () => {
     const login = await json(["login", ...relayArgs(agent.home)]);
     expect(login.agent ?? login.id).toBe(agent.id);
     expect(await json(["rotate", ...relayArgs(agent.home)])).toMatchObject({ seq: 2 });
+  });
+
+  it("lets the owner override a rotation by a stolen next key within the window", async () => {
+    const { agent, owner } = await certifiedAgent();
+    // A thief holding the host and its next key rotates first.
+    expect(await json(["rotate", ...relayArgs(agent.home)])).toMatchObject({ seq: 1 });
+    const fresh = await newKeyFor(owner.home);
+    const recover = ["recover", agent.id, ...relayArgs(owner.home), "--new-key", fresh.didFile];
+    expect(await refusal([...recover, "--overrides", "5"])).toBe("ERR_KEL_MALFORMED");
+    const overridden = await json([...recover, "--overrides", "1"]);
+    expect(overridden).toMatchObject({ id: agent.id, seq: 2, submitted: true });
+    const document = await new RelayClient({ url: relay.url }).keyEvents(agent.id);
+    const reasons = verifyKeyEventLogDocument(document).keys.map((k) => k.revocation?.reason);
+    expect(reasons).toContain("overridden");
   });
 
   it("recovers once 2 of 3 guardians have signed, and not with 1 of 3", async () => {
