@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostileRequest } from "../fuzz/hostile-requests.ts";
-import { checkHttpCase } from "../fuzz/http-case.ts";
+import { type CaseSession, checkHttpCase } from "../fuzz/http-case.ts";
 import { type FuzzRoute, routesFromOpenApi } from "../fuzz/openapi-routes.ts";
 import { type AttackWorld, rootFor, startAttackWorld } from "./attack-world.ts";
 
@@ -14,6 +14,7 @@ const RUNS = Number(process.env.ANTS_FUZZ_RUNS ?? 2500);
 let world: AttackWorld;
 let samples: string[] = [];
 let routes: FuzzRoute[] = [];
+let session: CaseSession;
 beforeAll(async () => {
   // The per-address failure limit would answer most cases with ERR_RATE_LIMITED: lift it so
   // the cases reach the routes.
@@ -28,6 +29,13 @@ beforeAll(async () => {
     kevin.proof("GET", "/v1/agents"),
   ];
   routes = await routesFromOpenApi(world.relay.app);
+  session = {
+    credentials: (method, path) => ({
+      authorization: `DPoP ${kevin.session}`,
+      dpop: kevin.proof(method, path),
+    }),
+    nonce: (value) => kevin.nonces.set(world.relay.url, value),
+  };
 });
 afterAll(async () => {
   await world.close();
@@ -49,12 +57,16 @@ describe("fuzzing the HTTP endpoints", () => {
   it(
     `answers ${RUNS} hostile requests with a 2xx or a coded 4xx`,
     async () => {
+      let authenticated = 0;
       await fc.assert(
-        fc.asyncProperty(hostileRequest(routes, samples), (request) =>
-          checkHttpCase(world.relay.app, world.relay.url, request),
-        ),
+        fc.asyncProperty(hostileRequest(routes, samples), async (request) => {
+          const answer = await checkHttpCase(world.relay.app, world.relay.url, request, session);
+          if (request.signed && !/^ERR_(SESSION|DPOP)_/.test(String(answer.code))) authenticated++;
+        }),
         { numRuns: RUNS, endOnFailure: true },
       );
+      // The signed half is not refused for its credentials, so the routes' own logic is fuzzed.
+      expect(authenticated).toBeGreaterThan(RUNS / 10);
     },
     Math.max(120_000, RUNS * 20),
   );

@@ -11,6 +11,8 @@ export interface HostileRequest {
   headers: Record<string, string>;
   body: string | undefined;
   streams: boolean;
+  /** Sent with a live session and a fresh DPoP proof, so the case reaches past authentication. */
+  signed: boolean;
 }
 
 const EDGES = ["..", "../../etc/passwd", "%00", "\u202e", "\ufeff", "\ud800", "e\u0301", "\u0430"];
@@ -142,8 +144,9 @@ export function hostileRequest(
         }),
         body: hostileBody(route.fields, samples),
         headers: hostileHeaders(samples),
+        signed: fc.boolean(),
       })
-      .map(({ segments, query, body, headers }) => {
+      .map(({ segments, query, body, headers, signed }) => {
         const sent: Record<string, string> = {};
         for (const [name, value] of Object.entries(headers)) {
           if (value !== null && value !== "") sent[name] = value;
@@ -154,6 +157,7 @@ export function hostileRequest(
           headers: sent,
           body: route.method === "GET" || route.method === "DELETE" ? undefined : body,
           streams: route.streams,
+          signed,
         };
       }),
   );

@@ -7,8 +7,24 @@ const KNOWN_CODES: ReadonlySet<string> = new Set(PROTOCOL_ERROR_CODES);
 /** Longest one request may take to answer, in ms, before it counts as a hang. */
 export const HTTP_CASE_LIMIT_MS = 10_000;
 
+/** A live session to sign cases with: fresh credentials per request, and the relay's nonce. */
+export interface CaseSession {
+  /** Authorization and DPoP headers for one request to `path` (no query). */
+  credentials(method: string, path: string): Record<string, string>;
+  /** Called with each `DPoP-Nonce` the relay answers, for the next proof. */
+  nonce(value: string): void;
+}
+
+function signedBy(session: CaseSession, request: HostileRequest): HostileRequest {
+  const path = request.url.split("?")[0]!;
+  return {
+    ...request,
+    headers: { ...request.headers, ...session.credentials(request.method, path) },
+  };
+}
+
 /** Status and body code of one answer. */
-interface Answer {
+export interface Answer {
   status: number;
   code: unknown;
 }
@@ -24,8 +40,10 @@ interface Answer {
 export async function checkHttpCase(
   app: FastifyInstance,
   url: string,
-  request: HostileRequest,
-): Promise<void> {
+  hostile: HostileRequest,
+  session?: CaseSession,
+): Promise<Answer> {
+  const request = hostile.signed && session !== undefined ? signedBy(session, hostile) : hostile;
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -34,7 +52,7 @@ export async function checkHttpCase(
     );
   });
   try {
-    const send = request.streams ? sendOverHttp(url, request) : inject(app, request);
+    const send = request.streams ? sendOverHttp(url, request) : inject(app, request, session);
     const answer = await Promise.race([send, hang]);
     if (
       answer.status >= 500 ||
@@ -46,18 +64,25 @@ export async function checkHttpCase(
     if (answer.status >= 400 && !KNOWN_CODES.has(String(answer.code))) {
       throw new Error(`${request.method} ${request.url.slice(0, 80)}: code ${String(answer.code)}`);
     }
+    return answer;
   } finally {
     clearTimeout(timer);
   }
 }
 
-async function inject(app: FastifyInstance, request: HostileRequest): Promise<Answer> {
+async function inject(
+  app: FastifyInstance,
+  request: HostileRequest,
+  session: CaseSession | undefined,
+): Promise<Answer> {
   const answer = await app.inject({
     method: request.method as "GET",
     url: request.url,
     headers: request.headers,
     ...(request.body === undefined ? {} : { payload: request.body }),
   });
+  const nonce = answer.headers["dpop-nonce"];
+  if (typeof nonce === "string") session?.nonce(nonce);
   return {
     status: answer.statusCode,
     code: answer.statusCode >= 400 ? codeOf(answer.body) : undefined,

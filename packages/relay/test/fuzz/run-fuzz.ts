@@ -11,7 +11,7 @@ import { parserProperty } from "../../../protocol/test/fuzz/parser-property.ts";
 import { parserTargets } from "../../../protocol/test/fuzz/parser-targets.ts";
 import { rootFor, startAttackWorld } from "../attacks/attack-world.ts";
 import { hostileRequest } from "./hostile-requests.ts";
-import { checkHttpCase } from "./http-case.ts";
+import { type CaseSession, checkHttpCase } from "./http-case.ts";
 import { routesFromOpenApi } from "./openapi-routes.ts";
 
 const HTTP_RUNS = Number(process.env.ANTS_FUZZ_HTTP_RUNS ?? 60_000);
@@ -53,8 +53,16 @@ async function fuzzHttp(): Promise<{ cases: number; ok: boolean; heap: number[];
     const { root } = rootFor(world, kevin);
     const samples = [root, kevin.did, kevin.registration(), kevin.session, kevin.proof("GET", "/")];
     const routes = await routesFromOpenApi(world.relay.app);
+    // Half the cases carry kevin's live session and a fresh proof, to reach the routes' logic.
+    const session: CaseSession = {
+      credentials: (method, path) => ({
+        authorization: `DPoP ${kevin.session}`,
+        dpop: kevin.proof(method, path),
+      }),
+      nonce: (value) => kevin.nonces.set(world.relay.url, value),
+    };
     const property = fc.asyncProperty(hostileRequest(routes, samples), (request) =>
-      checkHttpCase(world.relay.app, world.relay.url, request),
+      checkHttpCase(world.relay.app, world.relay.url, request, session),
     );
     const heap = [heapMb()];
     let cases = 0;
