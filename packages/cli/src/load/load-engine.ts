@@ -8,7 +8,8 @@ import {
   type LoadContext,
   type LoadLedger,
 } from "./load-calls.ts";
-import { type LoadFixture, prepareLoad } from "./load-fixtures.ts";
+import { type Lane, type LoadFixture, prepareLoad } from "./load-fixtures.ts";
+import { schedule } from "./load-schedule.ts";
 import { type LatencySummary, type LoadKind, LoadStats } from "./load-stats.ts";
 
 /** Relative weights of what each scheduled call does. */
@@ -85,8 +86,6 @@ export interface LoadReport {
   acknowledged: { decisions: number; revocations: number; keyEvents: number };
 }
 
-const TICK_MS = 5;
-
 /**
  * Drives a prepared fixture at `rate` calls per second for `durationSeconds`, then waits for
  * the calls in flight. Returns the report and the ledger of everything the relay acknowledged.
@@ -119,7 +118,8 @@ export async function driveLoad(
       mismatches: stats.mismatches,
       interval: stats.takeInterval(),
     });
-  const run = await schedule(options, (at) => startCall(context, mix, at), progress);
+  const pools = poolsOf(fixture.lanes);
+  const run = await schedule(options, (at) => startCall(context, pools, mix, at), progress);
   const report: LoadReport = {
     relay: fixture.relay.url,
     agents: fixture.agents.length,
@@ -172,20 +172,31 @@ function cumulative(mix: LoadMix): Mix {
 const pick = <T>(items: readonly T[]): T | undefined =>
   items[Math.floor(Math.random() * items.length)];
 
-function startCall(context: LoadContext, mix: Mix, since: number): Promise<void> {
+/** The lanes split once by kind, so choosing a call costs the same at any agent count. */
+interface Pools {
+  plain: readonly Lane[];
+  approval: readonly Lane[];
+}
+
+function poolsOf(lanes: readonly Lane[]): Pools {
+  const plain = lanes.filter((lane) => !lane.approval);
+  const approval = lanes.filter((lane) => lane.approval);
+  return { plain: plain.length > 0 ? plain : lanes, approval };
+}
+
+function startCall(context: LoadContext, pools: Pools, mix: Mix, since: number): Promise<void> {
   const roll = Math.random();
   const kind = mix.find(([, bound]) => roll < bound)?.[0] ?? "authorize";
-  const lanes = context.fixture.lanes;
+  const lane = pick(pools.plain)!;
   if (kind === "approval") {
-    const lane = pick(lanes.filter((candidate) => candidate.approval));
-    if (lane !== undefined) return callApproval(context, lane, since);
+    const waiting = pick(pools.approval);
+    if (waiting !== undefined) return callApproval(context, waiting, since);
   } else if (kind === "outcome") {
     const allowed = context.allows.pop();
     if (allowed !== undefined) return callOutcome(context, allowed, since);
   } else if (kind === "revoke") {
-    const live = lanes.filter((candidate) => !candidate.approval && !candidate.revoking);
-    // Half the lanes at most are ever waiting on a revocation, so most authorize calls check.
-    if (live.length * 2 > lanes.length) return callRevoke(context, pick(live)!, since);
+    // A lane waiting on its revocation already is left to authorize calls, unchecked.
+    if (!lane.revoking && !lane.approval) return callRevoke(context, lane, since);
   } else if (kind === "revoked") {
     const revoked = pick(context.ledger.revokedChains);
     if (revoked !== undefined) return callRevokedChain(context, revoked, since);
@@ -193,52 +204,7 @@ function startCall(context: LoadContext, mix: Mix, since: number): Promise<void>
     const rotator = pick(context.fixture.rotators.filter((candidate) => !candidate.busy));
     if (rotator !== undefined) return callRotate(context, rotator, since);
   }
-  const lane = pick(lanes.filter((candidate) => !candidate.approval)) ?? pick(lanes)!;
   return lane.approval ? callApproval(context, lane, since) : callAuthorize(context, lane, since);
-}
-
-/**
- * The open-loop clock: call `k` is due at `start + k / rate`, and starts then whether or not
- * earlier calls have answered; its latency counts from that due time, so a slow relay shows as
- * latency instead of as a slower schedule.
- */
-async function schedule(
-  options: DriveOptions,
-  start: (scheduledAt: number) => Promise<void>,
-  progress: (elapsedMs: number, sent: number, inFlight: number) => void,
-): Promise<{ sent: number; skipped: number; elapsedSeconds: number }> {
-  const begin = performance.now();
-  const total = Math.floor(options.rate * options.durationSeconds);
-  const maxInFlight = options.maxInFlight ?? 4096;
-  const inFlight = new Set<Promise<void>>();
-  let sent = 0;
-  let skipped = 0;
-  let lastProgress = begin;
-  await new Promise<void>((done) => {
-    const timer = setInterval(() => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - begin) * options.rate) / 1000));
-      for (; sent < due; sent++) {
-        if (inFlight.size >= maxInFlight) {
-          skipped++;
-          continue;
-        }
-        const call = start(begin + (sent * 1000) / options.rate).catch(() => undefined);
-        inFlight.add(call);
-        void call.finally(() => inFlight.delete(call));
-      }
-      if (now - lastProgress >= (options.intervalMs ?? 1000)) {
-        lastProgress = now;
-        progress(now - begin, sent, inFlight.size);
-      }
-      if (sent >= total || options.signal?.aborted === true) {
-        clearInterval(timer);
-        done();
-      }
-    }, TICK_MS);
-  });
-  await Promise.all(inFlight);
-  return { sent, skipped, elapsedSeconds: (performance.now() - begin) / 1000 };
 }
 
 function round(value: number): number {
