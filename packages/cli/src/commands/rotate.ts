@@ -3,13 +3,14 @@ import {
   antsHome,
   createKeystoreFile,
   KEY_EVENT_LOG_FILE,
+  type KeyEventLogDocument,
   keystorePath,
   openKeystoreFile,
   prepareRotation,
   RelayClient,
   readKeyEventLogFile,
 } from "@ants/client";
-import { generateKeyPair } from "@ants/protocol";
+import { type Ed25519Signer, generateKeyPair } from "@ants/protocol";
 import type { Command } from "commander";
 import { CliError } from "../cli-error.ts";
 import {
@@ -61,21 +62,8 @@ export function registerRotate(program: Command): void {
       const relayLog = await client.keyEvents(local.id);
       const identityPath = await identityKeystorePath(options);
       const pending = await writeNewKeys([identityPath, nextPath], passphrase);
-      let answer: Awaited<ReturnType<RelayClient["appendKeyEvent"]>>;
-      let event: string;
-      try {
-        event = prepareRotation(relayLog, {
-          signer: next.signer,
-          auth: "next",
-          newPublicKey: pending.current,
-          nextPublicKey: pending.next,
-          ...(compromisedSince === undefined ? {} : { compromisedSince }),
-        });
-        answer = await client.appendKeyEvent(local.id, event);
-      } catch (error) {
-        await discardKeystores(pending.paths);
-        throw error;
-      }
+      const rotation = { signer: next.signer, compromisedSince };
+      const { event, answer } = await submitRotation(client, relayLog, pending, rotation);
       await installKeystores(pending.moves);
       const logPath = await recordAppended(home, relayLog, { event }, answer);
       await forgetSessions(home);
@@ -86,6 +74,30 @@ export function registerRotate(program: Command): void {
         `${answer.id} now signs with ${answer.currentKey} (event ${answer.seq})`,
       ]);
     });
+}
+
+/** Signs the rotation to the new keys and appends it; discards the new keys on a refusal. */
+async function submitRotation(
+  client: RelayClient,
+  relayLog: KeyEventLogDocument,
+  pending: Awaited<ReturnType<typeof writeNewKeys>>,
+  rotation: { signer: Ed25519Signer; compromisedSince: number | undefined },
+) {
+  try {
+    const event = prepareRotation(relayLog, {
+      signer: rotation.signer,
+      auth: "next",
+      newPublicKey: pending.current,
+      nextPublicKey: pending.next,
+      ...(rotation.compromisedSince === undefined
+        ? {}
+        : { compromisedSince: rotation.compromisedSince }),
+    });
+    return { event, answer: await client.appendKeyEvent(relayLog.id, event) };
+  } catch (error) {
+    await discardKeystores(pending.paths);
+    throw error;
+  }
 }
 
 function compromiseTime(options: RotateOptions): number | undefined {
