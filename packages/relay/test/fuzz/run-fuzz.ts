@@ -61,9 +61,9 @@ async function fuzzHttp(): Promise<{ cases: number; ok: boolean; heap: number[];
       }),
       nonce: (value) => kevin.nonces.set(world.relay.url, value),
     };
-    const property = fc.asyncProperty(hostileRequest(routes, samples), (request) =>
-      checkHttpCase(world.relay.app, world.relay.url, request, session),
-    );
+    const property = fc.asyncProperty(hostileRequest(routes, samples), async (request) => {
+      await checkHttpCase(world.relay.app, world.relay.url, request, session);
+    });
     const heap = [heapMb()];
     let cases = 0;
     for (let slice = 0; slice < SLICES; slice++) {
