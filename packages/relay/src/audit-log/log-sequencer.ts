@@ -199,9 +199,8 @@ export class LogSequencer {
   }
 
   #send(waiters: Waiter[]): void {
-    // Heads are written only from the committed state, so no batch in flight can clear them.
-    const writeHeads =
-      this.#inFlight.length === 0 && Date.now() - this.#headsWrittenAt >= this.#headsIntervalMs;
+    // The heads written include those of the batches in flight, which commit before this one.
+    const writeHeads = Date.now() - this.#headsWrittenAt >= this.#headsIntervalMs;
     const staged = stageBatch(
       this.#base(),
       waiters,
@@ -228,17 +227,23 @@ export class LogSequencer {
     const state = this.#state;
     const last = this.#inFlight.at(-1)?.staged;
     if (last === undefined) {
-      return { ...stateTree(state), headOf: (agent) => state.heads.get(agent) };
+      return {
+        frontier: state.frontier,
+        edge: state.edge,
+        lastTime: state.lastTime,
+        dirtyHeads: () => state.dirtyHeads,
+        headOf: (agent) => state.heads.get(agent),
+      };
     }
-    const inFlight = this.#inFlight.map((flight) => flight.staged.heads).reverse();
+    const inFlight = this.#inFlight.map((flight) => flight.staged.heads);
     return {
       frontier: last.frontier,
       edge: last.edge,
       lastTime: last.lastTime,
-      dirtyHeads: state.dirtyHeads,
+      dirtyHeads: () => new Map([...state.dirtyHeads, ...inFlight.flatMap((heads) => [...heads])]),
       headOf: (agent) => {
-        for (const heads of inFlight) {
-          const head = heads.get(agent);
+        for (let i = inFlight.length - 1; i >= 0; i--) {
+          const head = inFlight[i]!.get(agent);
           if (head !== undefined) return head;
         }
         return state.heads.get(agent);
@@ -330,13 +335,4 @@ export class LogSequencer {
       lastTime: staged.lastTime,
     };
   }
-}
-
-function stateTree(state: SequencerState): Omit<StageBase, "headOf"> {
-  return {
-    frontier: state.frontier,
-    edge: state.edge,
-    lastTime: state.lastTime,
-    dirtyHeads: state.dirtyHeads,
-  };
 }

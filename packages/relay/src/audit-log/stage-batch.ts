@@ -51,8 +51,11 @@ export interface StageBase {
   readonly lastTime: number;
   /** The agent's last entry, committed or staged. */
   headOf(agent: string): LogHead | undefined;
-  /** Heads changed since the stored heads were last brought up to date (written with them). */
-  readonly dirtyHeads: ReadonlyMap<string, LogHead>;
+  /**
+   * Heads changed since the stored heads were last brought up to date, including those of the
+   * batches in flight, in order (written with `writeHeads`).
+   */
+  dirtyHeads(): ReadonlyMap<string, LogHead>;
 }
 
 /** One entry placed in the batch. */
@@ -133,7 +136,7 @@ export function stageBatch<W>(
   const batch: LogBatch = {
     bundles: bundlesOf(first, entries),
     tiles: [...tiles.values()],
-    heads: writeHeads ? [...new Map([...state.dirtyHeads, ...heads]).values()] : [],
+    heads: writeHeads ? [...new Map([...state.dirtyHeads(), ...heads]).values()] : [],
     headsAt: writeHeads ? frontier.size : undefined,
     index,
   };

@@ -74,6 +74,19 @@ describe("AuditLog pipelined batches", () => {
     expect(fixture.audit.size).toBe(7);
   });
 
+  it("brings the stored heads up to date from batches sent behind one being written", async () => {
+    fixture = await openLogFixture({ maxBatch: 4, headsIntervalMs: 0 });
+    const agents = [newAgent(), newAgent(), newAgent()];
+    const appended = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => fixture.audit.appendEvent(event(agents[i % 3]!, { i }))),
+    );
+    const state = await fixture.store.log.loadState();
+    // Every batch wrote the heads, the last one included, though others were in flight.
+    expect(state.headsAt).toBe(40);
+    const last = new Map(appended.map((a, i) => [agents[i % 3]!, a.index]));
+    expect(new Map(state.heads.map((head) => [head.agent, head.index]))).toEqual(last);
+  });
+
   it("keeps one dense log when two relays append to the same SQLite file", async () => {
     fixture = await openLogFixture({ maxBatch: 8 });
     const second = openSqliteStore(fixture.path);
