@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { type ReplayRepository, whyNotSpent } from "../replay-repository.ts";
-import { run } from "./pg-pool.ts";
+import { inTransaction, run } from "./pg-pool.ts";
 
 /** Login challenges and claimed invocations, each purged by expiry. */
 export const POSTGRES_REPLAY_MIGRATION = `
@@ -50,16 +50,21 @@ export function createPostgresReplay(pool: pg.Pool): ReplayRepository {
       );
       return whyNotSpent(rows[0]);
     },
-    claimInvocation: async (key, expiresAt, now) => {
-      const result = await run(
-        pool,
-        `INSERT INTO invocation_claims (key, expires_at) VALUES ($1, $2)
-         ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
-         WHERE invocation_claims.expires_at <= $3`,
-        [key, expiresAt, now],
-      );
-      return result.rowCount === 1;
-    },
+    // The claim commits without waiting for its WAL flush: the decision that follows it is
+    // committed synchronously, and a flush covers every earlier WAL record, so the claim of any
+    // answered invocation is durable. One lost in a crash belonged to an unanswered one.
+    claimInvocation: (key, expiresAt, now) =>
+      inTransaction(pool, async (client) => {
+        await run(client, "SET LOCAL synchronous_commit = off");
+        const result = await run(
+          client,
+          `INSERT INTO invocation_claims (key, expires_at) VALUES ($1, $2)
+           ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
+           WHERE invocation_claims.expires_at <= $3`,
+          [key, expiresAt, now],
+        );
+        return result.rowCount === 1;
+      }),
     sweep: async (before, now) => {
       await run(pool, "DELETE FROM login_challenges WHERE expires_at < $1", [before]);
       await run(pool, "DELETE FROM invocation_claims WHERE expires_at <= $1", [now]);
