@@ -26,12 +26,14 @@ import {
 } from "../key-event-home.ts";
 import { printNote, printResult } from "../output.ts";
 import { addRelayOptions, type RelayOptions, relayUrl } from "../relay-session.ts";
+import { collect } from "../token-options.ts";
 import { NEXT_KEYSTORE_NAME } from "./init.ts";
 
 interface RotateOptions extends RelayOptions {
   reason: string;
   compromisedSince?: string;
   nextKey?: string;
+  alsoRelay: string[];
 }
 
 /**
@@ -50,6 +52,12 @@ export function registerRotate(program: Command): void {
     .option("--reason <reason>", "routine or compromise", "routine")
     .option("--compromised-since <unix>", "with compromise: from when the old key is held stolen")
     .option("--next-key <file>", `the next key's keystore (default: ${NEXT_KEYSTORE_NAME} in home)`)
+    .option(
+      "--also-relay <url>",
+      "another relay holding the log: append there too; repeat",
+      collect,
+      [],
+    )
     .action(async (options: RotateOptions) => {
       const compromisedSince = compromiseTime(options);
       const url = relayUrl(options);
@@ -69,7 +77,8 @@ export function registerRotate(program: Command): void {
       await forgetSessions(home);
       printNote(`rotated: ${identityPath} holds the current key, ${nextPath} the next one`);
       printNote(`key event log updated in ${logPath}; move ${nextPath} off this host again`);
-      const result = { ...answer, nextKeystore: nextPath, keyEventLog: logPath };
+      const others = await appendElsewhere(options.alsoRelay, relayLog.id, event);
+      const result = { ...answer, nextKeystore: nextPath, keyEventLog: logPath, others };
       printResult({ json: options.json === true }, result, [
         `${answer.id} now signs with ${answer.currentKey} (event ${answer.seq})`,
       ]);
@@ -98,6 +107,30 @@ async function submitRotation(
     await discardKeystores(pending.paths);
     throw error;
   }
+}
+
+/**
+ * The same rotation appended to the other relays that pinned the agent's inception. The first
+ * relay's acceptance is what installed the new keys, so a refusal here is reported, not thrown;
+ * that relay keeps refusing the new key until the event (the last of `key-events.json`) is
+ * appended there with `POST /v1/agents/{id}/events`.
+ */
+async function appendElsewhere(urls: readonly string[], id: string, event: string) {
+  const results: ({ relay: string; seq: number } | { relay: string; error: string })[] = [];
+  for (const url of urls) {
+    try {
+      const answer = await new RelayClient({ url: relayUrl({ relay: url }) }).appendKeyEvent(
+        id,
+        event,
+      );
+      results.push({ relay: url, seq: answer.seq });
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "ERR_INTERNAL";
+      printNote(`warning: ${url} refused the rotation (${code}); it still knows only the old key`);
+      results.push({ relay: url, error: code });
+    }
+  }
+  return results;
 }
 
 function compromiseTime(options: RotateOptions): number | undefined {

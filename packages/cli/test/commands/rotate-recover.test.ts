@@ -119,6 +119,39 @@ describe("ants rotate", () => {
     await json(["login", ...relayArgs(agent.home)]);
   });
 
+  it("appends the same rotation to every other relay named with --also-relay", async () => {
+    const secondDir = mkdtempSync(join(tmpdir(), "ants-cli-rotate-b-"));
+    const second = await startRelay({
+      port: 0,
+      dataDir: secondDir,
+      insecureWorkFactorLog2ForTests: 10,
+      logger: { level: "silent" },
+      processMetrics: false,
+    });
+    try {
+      const agent = await initAgent(["--pre-rotate"]);
+      const onSecond = ["--relay", second.url, "--home", agent.home, "--json"];
+      await json(["register", ...relayArgs(agent.home)]);
+      await json(["register", ...onSecond]);
+      const unknown = "http://127.0.0.1:9";
+      const args = ["rotate", ...relayArgs(agent.home), "--also-relay", second.url];
+      // A relay that cannot be reached is reported beside the others, and the rotation stands.
+      const run = await ants([...args, "--also-relay", unknown], PW);
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain(`warning: ${unknown} refused the rotation`);
+      const rotated = JSON.parse(run.stdout);
+      expect(rotated.others).toEqual([
+        { relay: second.url, seq: 1 },
+        { relay: unknown, error: expect.stringMatching(/^ERR_/) },
+      ]);
+      const login = await json(["login", ...onSecond]);
+      expect(login.agent ?? login.id).toBe(agent.id);
+    } finally {
+      await second.close();
+      rmSync(secondDir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a thief who signs with the current key, and leaves the keystores as they were", async () => {
     const agent = await initAgent(["--pre-rotate"]);
     await json(["register", ...relayArgs(agent.home)]);
