@@ -34,7 +34,10 @@ export async function registerOpenApi(
             scheme: "DPoP",
             description:
               "A relay session token (typ ants-session+jwt) in `Authorization: DPoP <token>`, " +
-              "with an RFC 9449 proof signed by the session key in the `DPoP` header.",
+              "with an RFC 9449 proof signed by the session key in the `DPoP` header. The " +
+              "proof's `nonce` claim carries the latest `DPoP-Nonce` response header of the " +
+              "relay instance (every answer has one); a missing or stale nonce is 401 " +
+              'ERR_DPOP_NONCE_REQUIRED with `WWW-Authenticate: DPoP error="use_dpop_nonce"`.',
           },
         },
       },
