@@ -31,6 +31,7 @@ function heapMb(): number {
 function report<T>(name: string, result: fc.RunDetails<T>): boolean {
   if (!result.failed) return true;
   console.error(`FAULT in ${name}: ${fc.defaultReportMessage(result)}`);
+  console.error(result.errorInstance);
   console.error(`replay: ANTS_FUZZ_SEED=${result.seed} (path ${result.counterexamplePath})`);
   return false;
 }
