@@ -152,7 +152,11 @@ export async function buildRelay(options: RelayOptions = {}): Promise<FastifyIns
   registerDpopNonceHeader(app, context);
   const fanout = await startFanout(context, options);
   if (fanout !== undefined) registerFreshnessGuard(app, fanout);
-  const sweep = setInterval(() => context.sessions.sweep(context.now()), SESSION_SWEEP_MS);
+  const sweep = setInterval(() => {
+    context.sessions.sweep(context.now());
+    // Spent challenges and expired invocation claims leave the store (sessions.md 5.2, 5.3).
+    context.challenges.sweep(context.now()).catch((error) => log.warn({ err: error }, "sweep"));
+  }, SESSION_SWEEP_MS);
   sweep.unref();
   app.addHook("onClose", async () => {
     closing = true;

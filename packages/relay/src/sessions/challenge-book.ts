@@ -31,7 +31,7 @@ export class ChallengeBook {
 
   /** Issues a fresh 256-bit nonce. Throws ERR_RATE_LIMITED when too many are outstanding. */
   async issue(now: number): Promise<{ nonce: string; expiresAt: number }> {
-    await this.#sweep(now);
+    await this.sweep(now);
     if (this.#outstanding.length - this.#head >= MAX_OUTSTANDING_CHALLENGES) {
       throw new RelayError("ERR_RATE_LIMITED", "challenge: too many outstanding; retry shortly");
     }
@@ -55,9 +55,13 @@ export class ChallengeBook {
     if (outcome === "expired") throw new RelayError("ERR_CHALLENGE_EXPIRED", "nonce: expired");
   }
 
-  // Expiry is issue time plus a constant, so the queue is in expiry order. The store is swept at
-  // most once a TTL; rows stay a TTL past their expiry to answer replays with their own code.
-  async #sweep(now: number): Promise<void> {
+  /**
+   * Forgets this instance's expired challenges and, at most once a TTL, deletes from the store
+   * the challenges a TTL past their expiry (so a late replay still gets its own code) and the
+   * expired invocation claims. Runs on each issue and on the relay's sweep timer.
+   */
+  async sweep(now: number): Promise<void> {
+    // Expiry is issue time plus a constant, so the queue is in expiry order.
     while (this.#head < this.#outstanding.length && this.#outstanding[this.#head]! <= now) {
       this.#head++;
     }
