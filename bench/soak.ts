@@ -27,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 const CAPACITY_STEP_SECONDS = 6;
-const CAPACITY_RATES = [20, 40, 80, 160, 320, 640, 1280, 2560];
+const CAPACITY_RATES = [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560];
 const CAPACITY_P99_MS = 1000;
 const SOAK_FRACTION = 0.8;
 const TITLE = "# Soak runs\n\nWritten by `npm run soak`; the newest run first.\n";

@@ -77,7 +77,7 @@ export function soakMarkdown(result: SoakResult): string {
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, load average at the end ${load} (the machine is shared: other work runs beside the relay and the generator).`,
     `Relay: \`ants relay start\`, SQLite with synchronous=FULL, logs at warn. Generator: ${report.agents} agents in the same process as this script, open loop.`,
     "",
-    `Capacity ramp (${result.steps[0]?.report.durationSeconds ?? 0} s per rate; a step passes with no error or mismatch, at least 0.9 of the rate answered and authorize p99 at most 1,000 ms; a first step at the lowest rate warms the relay up and is not counted): capacity **${result.capacity}/s**.`,
+    `Capacity ramp (${result.steps[0]?.report.durationSeconds ?? 0} s per rate; a step passes with no error or mismatch, at least 0.9 of the rate answered and authorize p99 at most 1,000 ms; a first step at the lowest rate warms the relay up and is not counted): capacity **${result.capacity}/s**${result.steps.some((step) => step.passed) ? "" : " (no rate passed: half the lowest)"}.`,
     "",
     ...capacityLines(result),
     "",
