@@ -1,4 +1,5 @@
 import type { AuditLogStore } from "../audit-log/audit-log-store.ts";
+import type { AssertionJtiRepository } from "./assertion-jti-repository.ts";
 import type { FirstSeenRepository } from "./first-seen-repository.ts";
 import type { HandleRepository } from "./handle-repository.ts";
 import type { KeyEventRepository } from "./key-event-repository.ts";
@@ -26,6 +27,8 @@ export interface RelayStore {
   readonly trust: TrustRepository;
   /** Login challenges and claimed invocations, single use across instances (sessions.md 5). */
   readonly replay: ReplayRepository;
+  /** OAuth client assertion `jti`s already accepted (docs/oauth.md 2.1). */
+  readonly assertionJtis: AssertionJtiRepository;
   /**
    * Agents' key event logs (docs/spec/key-events.md 8). A store without them refuses
    * registrations with an inception and rotations with ERR_NOT_SUPPORTED.

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { RelayError } from "../../errors/relay-error.ts";
 import { inTransaction, run } from "./pg-pool.ts";
+import { POSTGRES_ASSERTION_JTIS_MIGRATION } from "./postgres-assertion-jtis.ts";
 import { POSTGRES_KEY_EVENTS_MIGRATION } from "./postgres-key-events.ts";
 import { POSTGRES_REPLAY_MIGRATION } from "./postgres-replay.ts";
 import { POSTGRES_TRUST_MIGRATION } from "./postgres-trust.ts";
@@ -169,6 +170,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   POSTGRES_REPLAY_MIGRATION,
   // Agents' key event logs (docs/spec/key-events.md 8), as in the SQLite store.
   POSTGRES_KEY_EVENTS_MIGRATION,
+  // OAuth client assertion jtis already accepted, until their assertions expire.
+  POSTGRES_ASSERTION_JTIS_MIGRATION,
 ];
 
 /**

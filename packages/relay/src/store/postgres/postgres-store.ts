@@ -3,6 +3,7 @@ import { RelayError } from "../../errors/relay-error.ts";
 import type { RelayStore } from "../relay-store.ts";
 import { createPgPool, type PgPoolOptions } from "./pg-pool.ts";
 import { createPostgresAgents } from "./postgres-agents.ts";
+import { createPostgresAssertionJtis } from "./postgres-assertion-jtis.ts";
 import { createPostgresDecisions } from "./postgres-decisions.ts";
 import { createPostgresFirstSeen } from "./postgres-first-seen.ts";
 import { createPostgresHandles } from "./postgres-handles.ts";
@@ -71,6 +72,7 @@ export async function openPostgresStore(
     trust: createPostgresTrust(pool),
     replay: createPostgresReplay(pool),
     keyEvents: createPostgresKeyEvents(pool),
+    assertionJtis: createPostgresAssertionJtis(pool),
     close: () => {
       closed ??= pool.end();
       return closed;

@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { AUDIT_LOG_MIGRATION } from "../../audit-log/log-migration.ts";
 import { RelayError } from "../../errors/relay-error.ts";
+import { ASSERTION_JTIS_MIGRATION } from "./sqlite-assertion-jtis.ts";
 import { FIRST_SEEN_MIGRATION } from "./sqlite-first-seen.ts";
 import { HANDLES_MIGRATION } from "./sqlite-handles.ts";
 import { KEY_EVENTS_MIGRATION } from "./sqlite-key-events.ts";
@@ -103,6 +104,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   KEY_EVENTS_MIGRATION,
   // Login challenges and claimed invocations, single use across instances and restarts.
   REPLAY_MIGRATION,
+  // OAuth client assertion jtis already accepted, until their assertions expire.
+  ASSERTION_JTIS_MIGRATION,
 ];
 
 /**
