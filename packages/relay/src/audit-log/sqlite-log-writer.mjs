@@ -90,7 +90,7 @@ function storedSize(row) {
   return row.first + count;
 }
 
-// As a worker thread (started by sqlite-log-store.ts with the database path): one connection of
+// As a worker thread (started by sqlite-log-writer-thread.ts with the database path): one connection of
 // its own, one batch or checkpoint at a time in the order posted, each answered with its id once
 // durable.
 if (parentPort !== null && workerData?.auditLogWriter === true) {
