@@ -20,12 +20,20 @@ export interface ResolvedClient {
 
 const DEFAULT_CACHE_SECONDS = 60;
 const MAX_CACHED_DOCUMENTS = 1000;
+/**
+ * Fetches in flight at once, over all URLs. Anyone can name a URL before authenticating, so the
+ * relay never lets requests turn it into a crowd of outgoing connections.
+ */
+const MAX_FETCHES_IN_FLIGHT = 8;
+/** How long a failed fetch is answered from memory, in seconds, so a retry loop fetches rarely. */
+const FAILURE_CACHE_SECONDS = 10;
 
 /**
  * Resolves `client_id`s to keys: a registered agent's DID to its current key; the URL of one of
  * this relay's own agent documents (`/agents/{id}/client.json`) to that agent, read from the
  * store without a fetch; any other https URL by fetching its client ID metadata document
- * (fetchClientDocument's limits), cached briefly, with one fetch in flight per URL. Throws
+ * (fetchClientDocument's limits), cached briefly (a failure for 10 s), with one fetch in flight
+ * per URL and at most 8 in all. Throws
  * ERR_CLIENT_UNKNOWN, ERR_CLIENT_METADATA_UNREACHABLE, ERR_CLIENT_METADATA_INVALID or
  * ERR_NOT_SUPPORTED.
  *
@@ -35,6 +43,7 @@ const MAX_CACHED_DOCUMENTS = 1000;
 export class ClientDocuments {
   readonly #options: ClientDocumentOptions;
   readonly #cache = new Map<string, { keys: ClientKey[]; until: number }>();
+  readonly #failures = new Map<string, { error: unknown; until: number }>();
   readonly #inFlight = new Map<string, Promise<ClientKey[]>>();
 
   constructor(options: ClientDocumentOptions = {}) {
@@ -51,24 +60,42 @@ export class ClientDocuments {
     const now = context.now();
     const cached = this.#cache.get(clientId);
     if (cached !== undefined && cached.until > now) return { actor: clientId, keys: cached.keys };
+    const failed = this.#failures.get(clientId);
+    if (failed !== undefined && failed.until > now) throw failed.error;
     return { actor: clientId, keys: await this.#fetchOnce(url, clientId, now) };
   }
 
   #fetchOnce(url: URL, clientId: string, now: number): Promise<ClientKey[]> {
     const pending = this.#inFlight.get(clientId);
     if (pending !== undefined) return pending;
+    if (this.#inFlight.size >= MAX_FETCHES_IN_FLIGHT) {
+      const busy = "client_id: too many client documents being fetched, retry shortly";
+      return Promise.reject(new RelayError("ERR_CLIENT_METADATA_UNREACHABLE", busy));
+    }
     const fetching = fetchClientDocument(url, this.#options)
       .then((text) => {
         const keys = readClientDocument(text, clientId);
         this.#remember(clientId, keys, now);
         return keys;
       })
+      .catch((error: unknown) => {
+        this.#rememberFailure(clientId, error, now);
+        throw error;
+      })
       .finally(() => this.#inFlight.delete(clientId));
     this.#inFlight.set(clientId, fetching);
     return fetching;
   }
 
+  #rememberFailure(clientId: string, error: unknown, now: number): void {
+    if (this.#failures.size >= MAX_CACHED_DOCUMENTS) {
+      this.#failures.delete(this.#failures.keys().next().value as string);
+    }
+    this.#failures.set(clientId, { error, until: now + FAILURE_CACHE_SECONDS });
+  }
+
   #remember(clientId: string, keys: ClientKey[], now: number): void {
+    this.#failures.delete(clientId);
     if (this.#cache.size >= MAX_CACHED_DOCUMENTS) {
       // Maps iterate in insertion order: drop the oldest entry.
       this.#cache.delete(this.#cache.keys().next().value as string);

@@ -22,6 +22,10 @@ let cert: string;
 let server: Server;
 let origin: string;
 const hits = new Map<string, number>();
+/** Answers held open by the slow path, so a test can end them. */
+const held: import("node:http").ServerResponse[] = [];
+/** Once set, the slow path answers 503 at once instead of holding the answer. */
+let releaseSlow = false;
 let relay: TestRelay;
 let strictRelay: TestRelay;
 let target: RelayTarget;
@@ -99,7 +103,10 @@ beforeAll(async () => {
       const path = (request.url ?? "").split("?")[0]!;
       hits.set(path, (hits.get(path) ?? 0) + 1);
       // Never answers: the relay's deadline must end the wait.
-      if (path === "/slow/client.json") return;
+      if (path === "/slow/client.json" && !releaseSlow) {
+        held.push(response);
+        return;
+      }
       const host = request.headers.host ?? "";
       const answer = documents[path]?.(`https://${host}${path}`) ?? { status: 404, body: "" };
       response.writeHead(answer.status ?? 200, {
@@ -260,6 +267,48 @@ describe("an https client_id URL", () => {
       expect(answer.body).toMatchObject({ error: "invalid_client", code });
     });
   }
+
+  it("answers a failed URL from memory for a while instead of fetching it again", async () => {
+    const path = "/bad-json/client.json";
+    const before = hits.get(path) ?? 0;
+    const first = await requestToken(`${origin}${path}?again`);
+    const second = await requestToken(`${origin}${path}?again`);
+    expect([first.body.code, second.body.code]).toEqual([
+      "ERR_CLIENT_METADATA_INVALID",
+      "ERR_CLIENT_METADATA_INVALID",
+    ]);
+    expect(hits.get(path)).toBe(before + 1);
+  });
+
+  it("keeps at most 8 fetches in flight and refuses beyond", async () => {
+    // A long deadline, so all nine requests meet while the first eight still wait.
+    const patient = await startTestRelay({
+      now: () => clock.now,
+      clientMetadata: { allowPrivateAddresses: true, ca: cert, timeoutMs: 30_000 },
+    });
+    try {
+      const pending = Array.from({ length: 9 }, (_, n) =>
+        requestToken(`${origin}/slow/client.json?n=${n}`, clientKey, patient),
+      );
+      const first = await Promise.race(pending);
+      expect(first.body.detail).toContain("too many client documents being fetched");
+      // Ends the eight waiting fetches at once instead of at their deadline.
+      releaseSlow = true;
+      for (const response of held.splice(0)) response.destroy();
+      const answers = await Promise.all(pending);
+      for (const answer of answers) {
+        expect(answer.body).toMatchObject({
+          error: "invalid_client",
+          code: "ERR_CLIENT_METADATA_UNREACHABLE",
+        });
+      }
+      const busy = answers.filter((answer) => answer.body.detail.includes("too many"));
+      expect(busy).toHaveLength(1);
+    } finally {
+      releaseSlow = false;
+      await patient.close();
+    }
+  }, 20_000);
 
   it("refuses private and loopback addresses unless the operator allows them", async () => {
     const port = new URL(origin).port;
