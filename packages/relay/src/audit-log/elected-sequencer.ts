@@ -30,7 +30,7 @@ export interface ElectionStore {
 export interface ElectionOptions {
   /** How often an instance without the lock tries to take it. Default 250. */
   readonly electEveryMs?: number;
-  /** How often waiting rows and sequenced hand-offs are polled besides NOTIFY. Default 25. */
+  /** How often a submitter polls its hand-offs besides NOTIFY. Default 25. */
   readonly pollEveryMs?: number;
   /** Longest a handed-off entry waits for a sequencer before ERR_UNAVAILABLE. Default 30000. */
   readonly handOffTimeoutMs?: number;
@@ -44,6 +44,9 @@ interface HandOff {
 
 /** How often an instance that is not the sequencer brings its view of the log up to date. */
 const VIEW_REFRESH_MS = 1000;
+
+/** How often the holder looks for waiting rows besides the NOTIFY that announces them. */
+const DRAIN_POLL_MS = 250;
 
 /** Waiting rows the holder takes at a time. */
 const DRAIN_BATCH = 512;
@@ -68,6 +71,8 @@ export class ElectedSequencer {
   readonly #options: SequencerOptions & ElectionOptions;
   readonly #log: Logger | undefined;
   readonly #handOffs = new Map<number, HandOff>();
+  /** Hand-offs made this turn, inserted together by #send. */
+  #outbox: { row: Omit<QueuedRow, "id">; handOff: HandOff }[] = [];
   #view: SequencerState;
   #holder: LogSequencer | undefined;
   #client: pg.Client | undefined;
@@ -80,6 +85,7 @@ export class ElectedSequencer {
   #refreshing: Promise<void> | undefined;
   #notifyQueued = false;
   #electedAt = 0;
+  #drainedAt = 0;
   #refreshedAt = 0;
   #electing = false;
   #closed = false;
@@ -149,17 +155,35 @@ export class ElectedSequencer {
     await this.#client?.end().catch(() => undefined);
   }
 
-  async #handOff(entry: QueuedEntry): Promise<AppendedEntry> {
+  #handOff(entry: QueuedEntry): Promise<AppendedEntry> {
     // The entry without `prev`: the holder links it into the agent's chain and raises its time.
     const { prev: _prev, ...base } = entry.build(null, 0) as LogEntry & { prev: unknown };
-    const id = await this.#queue.enqueue(
-      { agent: entry.agent, entry: JSON.stringify(base), facts: JSON.stringify(entry.facts) },
-      Math.floor(Date.now() / 1000),
-    );
+    const row = {
+      agent: entry.agent,
+      entry: JSON.stringify(base),
+      facts: JSON.stringify(entry.facts),
+    };
     return new Promise((resolve, reject) => {
-      this.#handOffs.set(id, { since: Date.now(), resolve, reject });
-      void this.#poll();
+      this.#outbox.push({ row, handOff: { since: Date.now(), resolve, reject } });
+      if (this.#outbox.length === 1) setImmediate(() => void this.#send());
     });
+  }
+
+  /** Inserts every hand-off made in the same turn with one statement. */
+  async #send(): Promise<void> {
+    const batch = this.#outbox.splice(0, this.#outbox.length);
+    try {
+      const ids = await this.#queue.enqueue(
+        batch.map((item) => item.row),
+        Math.floor(Date.now() / 1000),
+      );
+      batch.forEach((item, i) => {
+        this.#handOffs.set(ids[i]!, item.handOff);
+      });
+      void this.#poll();
+    } catch (error) {
+      for (const item of batch) item.handOff.reject(error);
+    }
   }
 
   #tick(): void {
@@ -172,7 +196,11 @@ export class ElectedSequencer {
       this.#electedAt = now;
       void this.#elect();
     }
-    if (this.#holder !== undefined) void this.#drain();
+    // NOTIFY wakes the holder at once; this poll only covers a notification lost on the way.
+    if (this.#holder !== undefined && now - this.#drainedAt >= DRAIN_POLL_MS) {
+      this.#drainedAt = now;
+      void this.#drain();
+    }
     if (this.#handOffs.size > 0) void this.#poll();
     // Reads and checkpoints follow the log written by the holder about once a second.
     if (this.#holder === undefined && now - this.#refreshedAt >= VIEW_REFRESH_MS) {
@@ -291,15 +319,17 @@ export class ElectedSequencer {
     this.#polling ??= (async () => {
       try {
         const sequenced = await this.#queue.sequenced([...this.#handOffs.keys()]);
-        const done: number[] = [];
+        const found: [HandOff, number][] = [];
         for (const [id, index] of sequenced) {
           const handOff = this.#handOffs.get(id);
           if (handOff === undefined) continue;
           this.#handOffs.delete(id);
-          done.push(id);
-          await this.#answer(handOff, index);
+          found.push([handOff, index]);
         }
-        if (done.length > 0) await this.#queue.remove(done);
+        if (found.length > 0) {
+          await this.#answer(found);
+          await this.#queue.remove([...sequenced.keys()]);
+        }
         this.#expire();
       } catch (error) {
         this.#log?.warn({ err: error }, "audit log: polling hand-offs failed");
@@ -310,21 +340,27 @@ export class ElectedSequencer {
     return this.#polling;
   }
 
-  async #answer(handOff: HandOff, index: number): Promise<void> {
+  /** Reads the sequenced entries back in one range and answers their submitters. */
+  async #answer(found: readonly [HandOff, number][]): Promise<void> {
+    const indexes = found.map(([, index]) => index);
+    const first = Math.min(...indexes);
+    const last = Math.max(...indexes);
     try {
-      const [bytes] = await this.#store.log.readEntries(index, index + 1);
-      if (bytes === undefined) throw new RelayError("ERR_INTERNAL", "audit log: entry missing");
+      const entries = await this.#store.log.readEntries(first, last + 1);
       // Reads and checkpoints on this instance must cover what it acknowledges.
-      if (this.size <= index) {
-        // A refresh already running may have read the store before this entry was committed.
+      if (this.size <= last) {
+        // A refresh already running may have read the store before these entries were committed.
         await this.#refreshing;
         await this.#refresh();
       }
-      handOff.resolve({ index, leafHash: leafHash(bytes), bytes });
-    } catch (error) {
-      handOff.reject(
-        new RelayError("ERR_STORE_FAILED", "audit log: entry not read back", { cause: error }),
-      );
+      for (const [handOff, index] of found) {
+        const bytes = entries[index - first];
+        if (bytes === undefined) throw new RelayError("ERR_INTERNAL", "audit log: entry missing");
+        handOff.resolve({ index, leafHash: leafHash(bytes), bytes });
+      }
+    } catch (cause) {
+      const error = new RelayError("ERR_STORE_FAILED", "audit log: entry not read back", { cause });
+      for (const [handOff] of found) handOff.reject(error);
     }
   }
 

@@ -59,7 +59,7 @@ describe.skipIf(!reachable)("trust recomputation on a shared store", () => {
     const agent = didFromPublicKey(createSigner(generateKeyPair().seed).publicKey);
     leader.trust.engine.restoreLevel(agent, { level: 3, changedAt: leader.now() });
     await leader.trust.save(agent);
-    expect(await until(() => follower.trust.levelOf(agent) === 3, 3000)).toBe(true);
+    expect(await until(() => follower.trust.levelOf(agent) === 3, 10_000)).toBe(true);
 
     // The follower's own recomputation is a no-op: it records no level change of its own.
     const other = didFromPublicKey(createSigner(generateKeyPair().seed).publicKey);
@@ -72,10 +72,10 @@ describe.skipIf(!reachable)("trust recomputation on a shared store", () => {
     // The leader stops: the follower takes the sequencer lock, and with it the recomputation.
     await a!.close();
     a = undefined;
-    expect(await until(() => follower.auditLog.isSequencer, 3000)).toBe(true);
+    expect(await until(() => follower.auditLog.isSequencer, 10_000)).toBe(true);
     // As leader it recomputes from the stored signals: the agent has none, so the formula lowers
     // the level the old leader had stored, and the new leader stores that result.
-    expect(await until(() => follower.trust.levelOf(agent) === 0, 3000)).toBe(true);
+    expect(await until(() => follower.trust.levelOf(agent) === 0, 10_000)).toBe(true);
     expect(await follower.store.trust.listAgents()).toContainEqual(
       expect.objectContaining({ agent, level: 0 }),
     );

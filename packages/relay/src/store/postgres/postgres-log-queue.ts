@@ -42,7 +42,7 @@ export function logQueueChannels(schema: string): { queued: string; sequenced: s
  *
  * @example
  * const queue = createPostgresLogQueue(pool, "public");
- * const id = await queue.enqueue({ agent, entry, facts });
+ * const [id] = await queue.enqueue([{ agent, entry, facts }], now);
  */
 export function createPostgresLogQueue(pool: pg.Pool, schema: string) {
   const channels = logQueueChannels(schema);
@@ -63,17 +63,28 @@ export function createPostgresLogQueue(pool: pg.Pool, schema: string) {
         client.release();
       }
     },
-    /** Inserts a waiting row and wakes the holder; resolves the row's id once committed. */
-    enqueue: async (row: Omit<QueuedRow, "id">, now: number): Promise<number> => {
-      const { rows } = await run<{ id: number }>(
+    /**
+     * Inserts waiting rows in one statement and wakes the holder; resolves their ids, in the
+     * order of `rows`, once committed (ids are drawn in the order the rows are inserted).
+     */
+    enqueue: async (rows: readonly Omit<QueuedRow, "id">[], now: number): Promise<number[]> => {
+      const { rows: inserted } = await run<{ id: number }>(
         pool,
         `WITH queued AS (
-           INSERT INTO log_queue (agent, entry, facts, queued_at) VALUES ($1, $2, $3, $4)
+           INSERT INTO log_queue (agent, entry, facts, queued_at)
+           SELECT agent, entry, facts, $4 FROM unnest($1::text[], $2::text[], $3::text[])
+             WITH ORDINALITY AS input(agent, entry, facts, n) ORDER BY n
            RETURNING id)
-         SELECT id, pg_notify($5, '') FROM queued`,
-        [row.agent, row.entry, row.facts, now, channels.queued],
+         SELECT id FROM queued, pg_notify($5, '') ORDER BY id`,
+        [
+          rows.map((r) => r.agent),
+          rows.map((r) => r.entry),
+          rows.map((r) => r.facts),
+          now,
+          channels.queued,
+        ],
       );
-      return rows[0]!.id;
+      return inserted.map((row) => row.id);
     },
     /**
      * Waiting rows, oldest first, but those in `skip` (in hand or refused). Ids are taken in
