@@ -80,7 +80,7 @@ export class OAuthResourceGuard {
       resource: this.#options.resource,
       authorization_servers: [this.#options.issuer],
       bearer_methods_supported: ["header"],
-      dpop_signing_alg_values_supported: ["EdDSA"],
+      dpop_signing_alg_values_supported: ["EdDSA", "Ed25519"],
       dpop_bound_access_tokens_required: true,
     };
   }

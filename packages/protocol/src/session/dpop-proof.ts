@@ -149,7 +149,10 @@ function parseDpopProof(proof: unknown) {
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   const header = decodeJsonObject(headerPart, "header", HEADER_MEMBERS);
   if (header.typ !== DPOP_TYP) invalidProof(`header.typ: expected ${DPOP_TYP}`);
-  if (header.alg !== "EdDSA") invalidProof("header.alg: expected EdDSA");
+  // RFC 9864 names the same algorithm "Ed25519"; independent clients (oauth4webapi) send it.
+  if (header.alg !== "EdDSA" && header.alg !== "Ed25519") {
+    invalidProof("header.alg: expected EdDSA or Ed25519");
+  }
   const key = decodeKey(header.jwk);
   const claims = readClaims(
     decodeJsonObject(payloadPart, "payload", CLAIM_MEMBERS, { optional: ["nonce"] }),

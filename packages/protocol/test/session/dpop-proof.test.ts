@@ -50,6 +50,15 @@ describe("DPoP proofs (RFC 9449)", () => {
     expect(verifyDpopProof(proof(), expected).nonce).toBeUndefined();
   });
 
+  it('accepts the RFC 9864 name "Ed25519" for the same algorithm', () => {
+    const forged = forge({ typ: "dpop+jwt", alg: "Ed25519", jwk }, claims);
+    expect(verifyDpopProof(forged, expected).jti).toBe(claims.jti);
+    const lower = forge({ typ: "dpop+jwt", alg: "ed25519", jwk }, claims);
+    expect(() => verifyDpopProof(lower, expected)).toThrow(
+      expect.objectContaining({ code: "ERR_DPOP_INVALID" }),
+    );
+  });
+
   it("accepts a proof up to 60 s either side of now", () => {
     expect(() => verifyDpopProof(proof({ iat: NOW - 60 }), expected)).not.toThrow();
     expect(() => verifyDpopProof(proof({ iat: NOW + 60 }), expected)).not.toThrow();
