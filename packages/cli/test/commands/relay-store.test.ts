@@ -11,6 +11,11 @@ import { ants, freshHome } from "../support/run-cli.ts";
 const root = mkdtempSync(join(tmpdir(), "ants-relay-store-"));
 const dataDir = join(root, "relay");
 const PG_URL = process.env.ANTS_TEST_DATABASE_URL || undefined;
+if (PG_URL === undefined) {
+  console.warn(
+    "ants relay migrate and PostgreSQL backup tests skipped: ANTS_TEST_DATABASE_URL is not set",
+  );
+}
 const schemas: string[] = [];
 let relay: RunningRelay | undefined;
 let registered: string[] = [];

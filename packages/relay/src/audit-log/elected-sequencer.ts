@@ -48,6 +48,12 @@ const VIEW_REFRESH_MS = 1000;
 /** How often the holder looks for waiting rows besides the NOTIFY that announces them. */
 const DRAIN_POLL_MS = 250;
 
+/** Sequenced rows nobody read back are deleted this long after they were queued, in seconds. */
+const STALE_ROW_SECONDS = 300;
+
+/** Largest index range read back at once; wider answers are read entry by entry. */
+const MAX_READ_RANGE = 4096;
+
 /** Waiting rows the holder takes at a time. */
 const DRAIN_BATCH = 512;
 
@@ -86,6 +92,7 @@ export class ElectedSequencer {
   #notifyQueued = false;
   #electedAt = 0;
   #drainedAt = 0;
+  #sweptAt = Date.now();
   #refreshedAt = 0;
   #electing = false;
   #closed = false;
@@ -200,6 +207,10 @@ export class ElectedSequencer {
     if (this.#holder !== undefined && now - this.#drainedAt >= DRAIN_POLL_MS) {
       this.#drainedAt = now;
       void this.#drain();
+    }
+    if (this.#holder !== undefined && now - this.#sweptAt >= STALE_ROW_SECONDS * 1000) {
+      this.#sweptAt = now;
+      this.#queue.removeStale(Math.floor(now / 1000) - STALE_ROW_SECONDS).catch(() => undefined);
     }
     if (this.#handOffs.size > 0) void this.#poll();
     // Reads and checkpoints follow the log written by the holder about once a second.
@@ -346,7 +357,18 @@ export class ElectedSequencer {
     const first = Math.min(...indexes);
     const last = Math.max(...indexes);
     try {
-      const entries = await this.#store.log.readEntries(first, last + 1);
+      const entries = new Map<number, Uint8Array>();
+      if (last - first < MAX_READ_RANGE) {
+        const range = await this.#store.log.readEntries(first, last + 1);
+        range.forEach((bytes, i) => {
+          entries.set(first + i, bytes);
+        });
+      } else {
+        for (const index of indexes) {
+          const [bytes] = await this.#store.log.readEntries(index, index + 1);
+          if (bytes !== undefined) entries.set(index, bytes);
+        }
+      }
       // Reads and checkpoints on this instance must cover what it acknowledges.
       if (this.size <= last) {
         // A refresh already running may have read the store before these entries were committed.
@@ -354,7 +376,7 @@ export class ElectedSequencer {
         await this.#refresh();
       }
       for (const [handOff, index] of found) {
-        const bytes = entries[index - first];
+        const bytes = entries.get(index);
         if (bytes === undefined) throw new RelayError("ERR_INTERNAL", "audit log: entry missing");
         handOff.resolve({ index, leafHash: leafHash(bytes), bytes });
       }

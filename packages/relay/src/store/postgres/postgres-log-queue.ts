@@ -112,6 +112,13 @@ export function createPostgresLogQueue(pool: pg.Pool, schema: string) {
     remove: async (ids: readonly number[]): Promise<void> => {
       await run(pool, "DELETE FROM log_queue WHERE id = ANY($1::int8[])", [ids]);
     },
+    /**
+     * Deletes sequenced rows queued before `before` (Unix seconds) that nobody read back: their
+     * submitter stopped before answering. The entries themselves are in the log.
+     */
+    removeStale: async (before: number): Promise<void> => {
+      await run(pool, "DELETE FROM log_queue WHERE idx IS NOT NULL AND queued_at < $1", [before]);
+    },
     /** Tells waiting submitters that rows were sequenced. */
     notifySequenced: async (db: Queryable = pool): Promise<void> => {
       await run(db, "SELECT pg_notify($1, '')", [channels.sequenced]);
