@@ -8,7 +8,7 @@ import {
 } from "@ants/protocol";
 import type { Logger } from "pino";
 import type { AuditLogStore } from "./audit-log-store.ts";
-import { ElectedSequencer, type ElectionStore } from "./elected-sequencer.ts";
+import { ElectedSequencer, type ElectionOptions, type ElectionStore } from "./elected-sequencer.ts";
 import { resolveInstructor } from "./instructor.ts";
 import { type CheckpointerOptions, LogCheckpointer } from "./log-checkpointer.ts";
 import { LogReads } from "./log-reads.ts";
@@ -36,7 +36,7 @@ export type EventAppend = Omit<EventEntryInput, "relay" | "time" | "prev"> & {
 };
 
 /** Settings of {@link AuditLog.open}. */
-export interface AuditLogOptions extends SequencerOptions {
+export interface AuditLogOptions extends SequencerOptions, ElectionOptions {
   readonly store: AuditLogStore;
   /** The relay's DID, written into every entry. */
   readonly relay: string;
