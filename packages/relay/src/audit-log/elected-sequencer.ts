@@ -1,4 +1,4 @@
-import { type LogEntry, leafHash } from "@ants/protocol";
+import type { LogEntry } from "@ants/protocol";
 import pg from "pg";
 import type { Logger } from "pino";
 import { RelayError } from "../errors/relay-error.ts";
@@ -8,6 +8,7 @@ import {
   type QueuedRow,
 } from "../store/postgres/postgres-log-queue.ts";
 import type { AuditLogStore } from "./audit-log-store.ts";
+import { HandOffs } from "./hand-offs.ts";
 import {
   type AppendedEntry,
   LogSequencer,
@@ -36,12 +37,6 @@ export interface ElectionOptions {
   readonly handOffTimeoutMs?: number;
 }
 
-interface HandOff {
-  readonly since: number;
-  resolve(appended: AppendedEntry): void;
-  reject(error: unknown): void;
-}
-
 /** How often an instance that is not the sequencer brings its view of the log up to date. */
 const VIEW_REFRESH_MS = 1000;
 
@@ -50,9 +45,6 @@ const DRAIN_POLL_MS = 250;
 
 /** Sequenced rows nobody read back are deleted this long after they were queued, in seconds. */
 const STALE_ROW_SECONDS = 300;
-
-/** Largest index range read back at once; wider answers are read entry by entry. */
-const MAX_READ_RANGE = 4096;
 
 /** Waiting rows the holder takes at a time. */
 const DRAIN_BATCH = 512;
@@ -76,9 +68,7 @@ export class ElectedSequencer {
   readonly #queue: PostgresLogQueue;
   readonly #options: SequencerOptions & ElectionOptions;
   readonly #log: Logger | undefined;
-  readonly #handOffs = new Map<number, HandOff>();
-  /** Hand-offs made this turn, inserted together by #send. */
-  #outbox: { row: Omit<QueuedRow, "id">; handOff: HandOff }[] = [];
+  readonly #handOffs: HandOffs;
   #view: SequencerState;
   #holder: LogSequencer | undefined;
   #client: pg.Client | undefined;
@@ -87,7 +77,6 @@ export class ElectedSequencer {
   readonly #inHand = new Set<number>();
   readonly #refused = new Set<number>();
   #draining: Promise<void> | undefined;
-  #polling: Promise<void> | undefined;
   #refreshing: Promise<void> | undefined;
   #notifyQueued = false;
   #electedAt = 0;
@@ -108,6 +97,12 @@ export class ElectedSequencer {
     this.#view = state;
     this.#options = options;
     this.#log = log;
+    this.#handOffs = new HandOffs(this.#queue, {
+      log: store.log,
+      timeoutMs: options.handOffTimeoutMs ?? 30_000,
+      cover: (index) => this.#cover(index),
+      logger: log,
+    });
   }
 
   /** Creates the hand-off table if needed, tries for the lock once, and keeps trying. */
@@ -147,7 +142,7 @@ export class ElectedSequencer {
       return Promise.reject(new RelayError("ERR_UNAVAILABLE", "audit log: closed"));
     }
     if (this.#holder !== undefined) return this.#holder.append(entry);
-    return this.#handOff(entry);
+    return this.#handOffs.submit(entry);
   }
 
   /** Writes what this instance holds, gives the lock up, and refuses new entries. */
@@ -155,42 +150,10 @@ export class ElectedSequencer {
     this.#closed = true;
     clearInterval(this.#timer);
     await this.#holder?.close();
-    for (const handOff of this.#handOffs.values()) {
-      handOff.reject(new RelayError("ERR_UNAVAILABLE", "audit log: closed before sequenced"));
-    }
-    this.#handOffs.clear();
+    this.#handOffs.rejectAll(
+      new RelayError("ERR_UNAVAILABLE", "audit log: closed before sequenced"),
+    );
     await this.#client?.end().catch(() => undefined);
-  }
-
-  #handOff(entry: QueuedEntry): Promise<AppendedEntry> {
-    // The entry without `prev`: the holder links it into the agent's chain and raises its time.
-    const { prev: _prev, ...base } = entry.build(null, 0) as LogEntry & { prev: unknown };
-    const row = {
-      agent: entry.agent,
-      entry: JSON.stringify(base),
-      facts: JSON.stringify(entry.facts),
-    };
-    return new Promise((resolve, reject) => {
-      this.#outbox.push({ row, handOff: { since: Date.now(), resolve, reject } });
-      if (this.#outbox.length === 1) setImmediate(() => void this.#send());
-    });
-  }
-
-  /** Inserts every hand-off made in the same turn with one statement. */
-  async #send(): Promise<void> {
-    const batch = this.#outbox.splice(0, this.#outbox.length);
-    try {
-      const ids = await this.#queue.enqueue(
-        batch.map((item) => item.row),
-        Math.floor(Date.now() / 1000),
-      );
-      batch.forEach((item, i) => {
-        this.#handOffs.set(ids[i]!, item.handOff);
-      });
-      void this.#poll();
-    } catch (error) {
-      for (const item of batch) item.handOff.reject(error);
-    }
   }
 
   #tick(): void {
@@ -212,7 +175,7 @@ export class ElectedSequencer {
       this.#sweptAt = now;
       this.#queue.removeStale(Math.floor(now / 1000) - STALE_ROW_SECONDS).catch(() => undefined);
     }
-    if (this.#handOffs.size > 0) void this.#poll();
+    if (this.#handOffs.pending > 0) void this.#handOffs.poll();
     // Reads and checkpoints follow the log written by the holder about once a second.
     if (this.#holder === undefined && now - this.#refreshedAt >= VIEW_REFRESH_MS) {
       this.#refreshedAt = now;
@@ -257,7 +220,7 @@ export class ElectedSequencer {
     client.on("end", () => this.#lost(client));
     client.on("notification", (message) => {
       if (message.channel === this.#queue.channels.queued) void this.#drain();
-      else void this.#poll();
+      else void this.#handOffs.poll();
     });
     await client.connect();
     await client.query(`LISTEN ${this.#queue.channels.sequenced}`);
@@ -325,75 +288,12 @@ export class ElectedSequencer {
     });
   }
 
-  /** Submitter: answers every hand-off the holder has sequenced. */
-  #poll(): Promise<void> {
-    this.#polling ??= (async () => {
-      try {
-        const sequenced = await this.#queue.sequenced([...this.#handOffs.keys()]);
-        const found: [HandOff, number][] = [];
-        for (const [id, index] of sequenced) {
-          const handOff = this.#handOffs.get(id);
-          if (handOff === undefined) continue;
-          this.#handOffs.delete(id);
-          found.push([handOff, index]);
-        }
-        if (found.length > 0) {
-          await this.#answer(found);
-          await this.#queue.remove([...sequenced.keys()]);
-        }
-        this.#expire();
-      } catch (error) {
-        this.#log?.warn({ err: error }, "audit log: polling hand-offs failed");
-      } finally {
-        this.#polling = undefined;
-      }
-    })();
-    return this.#polling;
-  }
-
-  /** Reads the sequenced entries back in one range and answers their submitters. */
-  async #answer(found: readonly [HandOff, number][]): Promise<void> {
-    const indexes = found.map(([, index]) => index);
-    const first = Math.min(...indexes);
-    const last = Math.max(...indexes);
-    try {
-      const entries = new Map<number, Uint8Array>();
-      if (last - first < MAX_READ_RANGE) {
-        const range = await this.#store.log.readEntries(first, last + 1);
-        range.forEach((bytes, i) => {
-          entries.set(first + i, bytes);
-        });
-      } else {
-        for (const index of indexes) {
-          const [bytes] = await this.#store.log.readEntries(index, index + 1);
-          if (bytes !== undefined) entries.set(index, bytes);
-        }
-      }
-      // Reads and checkpoints on this instance must cover what it acknowledges.
-      if (this.size <= last) {
-        // A refresh already running may have read the store before these entries were committed.
-        await this.#refreshing;
-        await this.#refresh();
-      }
-      for (const [handOff, index] of found) {
-        const bytes = entries.get(index);
-        if (bytes === undefined) throw new RelayError("ERR_INTERNAL", "audit log: entry missing");
-        handOff.resolve({ index, leafHash: leafHash(bytes), bytes });
-      }
-    } catch (cause) {
-      const error = new RelayError("ERR_STORE_FAILED", "audit log: entry not read back", { cause });
-      for (const [handOff] of found) handOff.reject(error);
-    }
-  }
-
-  #expire(): void {
-    const limit = this.#options.handOffTimeoutMs ?? 30_000;
-    for (const [id, handOff] of this.#handOffs) {
-      if (Date.now() - handOff.since < limit) continue;
-      this.#handOffs.delete(id);
-      // The row stays: a sequencer may still write it, but it was never acknowledged.
-      handOff.reject(new RelayError("ERR_UNAVAILABLE", "audit log: no sequencer took the entry"));
-    }
+  /** Brings this instance's view up to at least `index`, unless it holds the lock. */
+  async #cover(index: number): Promise<void> {
+    if (this.size > index) return;
+    // A refresh already running may have read the store before the entry was committed.
+    await this.#refreshing;
+    await this.#refresh();
   }
 
   /** Non-holder: brings the view of the log up to the store's. */

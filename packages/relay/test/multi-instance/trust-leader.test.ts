@@ -11,6 +11,8 @@ const schema = freshSchema();
 const dataDir = mkdtempSync(join(tmpdir(), "ants-trust-leader-"));
 let a: RunningRelay | undefined;
 let b: RunningRelay | undefined;
+/** The leader's trust engine as it started: replaced by its first rebuild from the store. */
+let startEngine: unknown;
 
 function start(): Promise<RunningRelay> {
   const url = new URL(PG_TEST_URL!);
@@ -23,7 +25,8 @@ function start(): Promise<RunningRelay> {
     insecureWorkFactorLog2ForTests: 10,
     logger: { level: "silent" },
     processMetrics: false,
-    trust: { refreshMs: 300 },
+    // Followers read levels every 2 s; the leader recomputes at its first tick, then each minute.
+    trust: { refreshMs: 60_000 },
   });
 }
 
@@ -38,6 +41,7 @@ async function until(holds: () => boolean, ms: number): Promise<boolean> {
 beforeAll(async () => {
   if (!reachable) return;
   a = await start();
+  startEngine = a.app.relay.trust.engine;
   b = await start();
 }, 60_000);
 
@@ -55,7 +59,9 @@ describe.skipIf(!reachable)("trust recomputation on a shared store", () => {
     expect(leader.auditLog.isSequencer).toBe(true);
     expect(follower.auditLog.isSequencer).toBe(false);
 
-    // A level the leader computed and stored reaches the follower without it computing.
+    // After the leader's first recomputation, nothing recomputes for a minute: a level stored now
+    // stays, and reaches the follower without it computing.
+    expect(await until(() => leader.trust.engine !== startEngine, 10_000)).toBe(true);
     const agent = didFromPublicKey(createSigner(generateKeyPair().seed).publicKey);
     leader.trust.engine.restoreLevel(agent, { level: 3, changedAt: leader.now() });
     await leader.trust.save(agent);
