@@ -6,6 +6,8 @@
  * section at the top of bench/RESULTS-soak.md and prints it.
  *
  *   npm run soak [-- --duration 5m] [--agents 20] [--interval 10] [--out FILE]
+ *     [--rate R]        soak at R calls per second, without the capacity ramp
+ *     [--trust FILE]    passed to ants relay start --trust
  *
  * Exit status 1 when the verdict fails.
  */
@@ -24,6 +26,10 @@ const { values } = parseArgs({
     agents: { type: "string", default: "20" },
     interval: { type: "string", default: "10" },
     out: { type: "string", default: join(import.meta.dirname, "RESULTS-soak.md") },
+    // Soak at this rate instead of 80 percent of a measured capacity (no ramp).
+    rate: { type: "string" },
+    // Passed to ants relay start --trust, e.g. a short evidence.actionWindowSeconds.
+    trust: { type: "string" },
   },
 });
 const CAPACITY_STEP_SECONDS = 6;
@@ -54,7 +60,7 @@ function stepPasses(rate: number, report: LoadReport): boolean {
 async function measureCapacity(
   agents: number,
 ): Promise<{ capacity: number; steps: CapacityStep[] }> {
-  const relay = await startRelay("capacity");
+  const relay = await startRelay("capacity", relayArgs);
   const steps: CapacityStep[] = [];
   try {
     const fixture = await prepareLoad(relay.url, { agents, rotators: 2 });
@@ -108,10 +114,14 @@ async function soak(relay: RelayUnderTest, rate: number, durationSeconds: number
 
 const durationSeconds = seconds(values.duration);
 const agents = Number(values.agents);
-const { capacity, steps } = await measureCapacity(agents);
+const relayArgs = values.trust === undefined ? [] : ["--trust", values.trust];
+const { capacity, steps } =
+  values.rate === undefined
+    ? await measureCapacity(agents)
+    : { capacity: Number(values.rate) / SOAK_FRACTION, steps: [] };
 const rate = Math.max(1, Math.round(capacity * SOAK_FRACTION));
 progress(`capacity ${capacity}/s; soaking at ${rate}/s for ${durationSeconds} s`);
-const relay = await startRelay("soak");
+const relay = await startRelay("soak", relayArgs);
 let result: Awaited<ReturnType<typeof soak>>;
 try {
   result = await soak(relay, rate, durationSeconds, agents);
@@ -123,7 +133,10 @@ const { report, samples } = result;
 const verdict = judgeSoak(samples, {
   errors: report.errorCount + report.mismatches + report.skipped,
 });
-const section = soakMarkdown({ capacity, steps, rate, durationSeconds, report, samples, verdict });
+const section = soakMarkdown({
+  ...{ capacity, steps, rate, durationSeconds },
+  ...{ report, samples, verdict, relayArgs },
+});
 const previous = existsSync(values.out) ? readFileSync(values.out, "utf8") : TITLE;
 const rest = previous.startsWith(TITLE) ? previous.slice(TITLE.length) : `\n${previous}`;
 writeFileSync(values.out, `${TITLE}\n${section}${rest}`);

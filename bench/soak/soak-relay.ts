@@ -16,15 +16,16 @@ export interface RelayUnderTest {
 }
 
 /**
- * Starts a fresh relay (defaults: SQLite with synchronous=FULL, request logs at `warn`) and
- * resolves once it listens.
+ * Starts a fresh relay (defaults: SQLite with synchronous=FULL, request logs at `warn`, then
+ * `extra` arguments of `ants relay start`) and resolves once it listens.
  *
  * @example
  * const relay = await startRelay("soak");
  */
-export function startRelay(name: string): Promise<RelayUnderTest> {
+export function startRelay(name: string, extra: readonly string[] = []): Promise<RelayUnderTest> {
   const data = mkdtempSync(join(tmpdir(), `ants-${name}-`));
   const args = [ANTS_BIN, "relay", "start", "--port", "0", "--data", data, "--log-level", "warn"];
+  args.push(...extra);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   // Warnings and errors of the relay, kept after the run: a 500 under load is a finding.
   const logFile = join(tmpdir(), `ants-${name}-relay.log`);

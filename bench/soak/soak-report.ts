@@ -18,6 +18,8 @@ export interface SoakResult {
   report: LoadReport;
   samples: SoakSample[];
   verdict: SoakVerdict;
+  /** Extra arguments the relay was started with. */
+  relayArgs: readonly string[];
 }
 
 const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
@@ -75,13 +77,14 @@ export function soakMarkdown(result: SoakResult): string {
     `## ${new Date().toISOString()}: ${verdict.ok ? "PASS" : "FAIL"}`,
     "",
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, load average at the end ${load} (the machine is shared: other work runs beside the relay and the generator).`,
-    `Relay: \`ants relay start\`, SQLite with synchronous=FULL, logs at warn. Generator: ${report.agents} agents in the same process as this script, open loop.`,
+    `Relay: \`ants relay start\`, SQLite with synchronous=FULL, logs at warn${result.relayArgs.length === 0 ? "" : `, \`${result.relayArgs.join(" ")}\``}. Generator: ${report.agents} agents in the same process as this script, open loop.`,
     "",
-    `Capacity ramp (${result.steps[0]?.report.durationSeconds ?? 0} s per rate; a step passes with no error or mismatch, at least 0.9 of the rate answered and authorize p99 at most 1,000 ms; a first step at the lowest rate warms the relay up and is not counted): capacity **${result.capacity}/s**${result.steps.some((step) => step.passed) ? "" : " (no rate passed: half the lowest)"}.`,
+    result.steps.length === 0
+      ? `No capacity ramp: the rate was given (--rate); capacity stands for rate / 0.8.`
+      : `Capacity ramp (${result.steps[0]?.report.durationSeconds ?? 0} s per rate; a step passes with no error or mismatch, at least 0.9 of the rate answered and authorize p99 at most 1,000 ms; a first step at the lowest rate warms the relay up and is not counted): capacity **${result.capacity}/s**${result.steps.some((step) => step.passed) ? "" : " (no rate passed: half the lowest)"}.`,
     "",
-    ...capacityLines(result),
-    "",
-    `Soak on a fresh relay at **${result.rate}/s** (80 percent) for ${result.durationSeconds} s: ${report.completed} calls answered, ${report.throughput}/s.`,
+    ...(result.steps.length === 0 ? [] : [...capacityLines(result), ""]),
+    `Soak on a fresh relay at **${result.rate}/s**${result.steps.length === 0 ? "" : " (80 percent)"} for ${result.durationSeconds} s: ${report.completed} calls answered, ${report.throughput}/s.`,
     "",
     `- errors: ${mark(verdict.errors.ok)}, ${verdict.errors.count} (${errors || "none"}; mismatches ${report.mismatches}, skipped ${report.skipped})`,
     `- memory: ${mark(verdict.memory.ok)}, RSS slope ${verdict.memory.rssMiBPerMinute} MiB/min over the second half (limit ${SOAK_LIMITS.rssMiBPerMinute}); heap used slope ${verdict.memory.heapMiBPerMinute} MiB/min (sampled between collections, so only a guide)`,
