@@ -99,7 +99,7 @@ describe("keystores", () => {
     const elsewhere = await mkdtemp(join(tmpdir(), "ants-elsewhere-"));
     mkdirSync(join(home, "keys"));
     symlinkSync(elsewhere, join(home, "keys", "link"));
-    const escape = keystorePath(home, "keys/link/identity.age");
-    expect(await codeOf(escape)).toBe("ERR_KEYSTORE_PATH_ESCAPES_HOME");
+    const throughLink = keystorePath(home, "keys/link/identity.age");
+    expect(await codeOf(throughLink)).toBe("ERR_KEYSTORE_PATH_ESCAPES_HOME");
   });
 });
