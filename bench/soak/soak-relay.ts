@@ -64,17 +64,18 @@ function metric(text: string, name: string): number {
 }
 
 /**
- * The relay's resident set and used heap, from its /metrics.
+ * The relay's resident set, used heap and external memory (Buffers), from its /metrics.
  *
  * @example
  * const { rssBytes } = await relayMemory(relay);
  */
 export async function relayMemory(
   relay: RelayUnderTest,
-): Promise<{ rssBytes: number; heapUsedBytes: number }> {
+): Promise<{ rssBytes: number; heapUsedBytes: number; externalBytes: number }> {
   const text = await (await fetch(`${relay.url}/metrics`)).text();
   return {
     rssBytes: metric(text, "process_resident_memory_bytes"),
     heapUsedBytes: metric(text, "nodejs_heap_size_used_bytes"),
+    externalBytes: metric(text, "nodejs_external_memory_bytes"),
   };
 }

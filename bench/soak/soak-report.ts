@@ -49,11 +49,11 @@ function kindLines(report: LoadReport): string[] {
 
 function sampleLines(samples: readonly SoakSample[]): string[] {
   return [
-    "| t s | answered | errors | p50 ms | p99 ms | RSS MiB | heap used MiB |",
-    "|---:|---:|---:|---:|---:|---:|---:|",
+    "| t s | answered | errors | p50 ms | p99 ms | RSS MiB | heap used MiB | external MiB |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...samples.map(
       (s) =>
-        `| ${s.at} | ${s.answered} | ${s.errors} | ${s.p50} | ${s.p99} | ${mib(s.rssBytes)} | ${mib(s.heapUsedBytes)} |`,
+        `| ${s.at} | ${s.answered} | ${s.errors} | ${s.p50} | ${s.p99} | ${mib(s.rssBytes)} | ${mib(s.heapUsedBytes)} | ${mib(s.externalBytes)} |`,
     ),
   ];
 }

@@ -8,6 +8,8 @@ export interface SoakSample {
   p99: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** Memory of Buffers and other objects outside the V8 heap. */
+  externalBytes: number;
 }
 
 /** The verdict's limits: memory growth per minute and how far p99 may drift. */

@@ -15,6 +15,7 @@ function samples(count: number, rss: (i: number) => number, p99: (i: number) => 
       p99: p99(i),
       rssBytes: rss(i) * MIB,
       heapUsedBytes: 40 * MIB,
+      externalBytes: 2 * MIB,
     }),
   );
 }
