@@ -41,7 +41,8 @@ afterAll(() => {
 
 function killHard(relay: RelayProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (relay.child.exitCode !== null) return resolve();
+    // Exited already: by itself (exitCode) or by a signal (signalCode, exitCode stays null).
+    if (relay.child.exitCode !== null || relay.child.signalCode !== null) return resolve();
     relay.child.once("exit", () => resolve());
     relay.child.kill("SIGKILL");
   });
@@ -120,8 +121,13 @@ async function crashAndCheck(store: string[]): Promise<void> {
   const hits: boolean[] = [];
   for (const target of TARGETS) {
     const relay = await startRelayProcess(args);
-    if (hits.length > 0) await checkEverything(relay.url, ledger, seen);
-    hits.push(await loadUntilKilled(relay, target, ledger, seen));
+    try {
+      if (hits.length > 0) await checkEverything(relay.url, ledger, seen);
+      hits.push(await loadUntilKilled(relay, target, ledger, seen));
+    } finally {
+      // A failed check must not leave the relay process running after the test.
+      await killHard(relay);
+    }
   }
   const relay = await startRelayProcess(args);
   try {
