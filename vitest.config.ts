@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Test relays log at info to files; the teardown fails the run if any holds a secret.
+    globalSetup: ["packages/relay/test/helpers/global-log-scan.ts"],
   },
 });

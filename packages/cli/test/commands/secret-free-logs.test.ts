@@ -7,6 +7,7 @@ import { createOAuthFetch } from "@ants/client";
 import { createSigner, didFromPublicKey, encodeBase64url, generateKeyPair } from "@ants/protocol";
 import { type RunningRelay, startRelay } from "@ants/relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findSecretMaterial } from "../../../relay/test/helpers/secret-scan.ts";
 import { ants, freshHome, type Result } from "../support/run-cli.ts";
 
 // Issue 13: a representative relay and CLI scenario (register, login, delegate, invoke with an
@@ -22,9 +23,6 @@ const cliOutput: string[] = [];
 /** Every secret value the scenario handled, each with what it is. */
 const secrets = new Map<string, string>();
 let relay: RunningRelay;
-
-/** A compact JWS (or JWT) whose header and payload are base64url JSON objects. */
-const COMPACT_JWS = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{20,}/;
 
 interface Identity {
   name: string;
@@ -178,10 +176,10 @@ function findSecrets(texts: Record<string, string>): string[] {
   const found: string[] = [];
   for (const [where, text] of Object.entries(texts)) {
     for (const [value, what] of secrets) if (text.includes(value)) found.push(`${where}: ${what}`);
-    const jws = COMPACT_JWS.exec(text);
-    if (jws !== null) found.push(`${where}: a compact JWS ${jws[0]}`);
-    if (/AGE-SECRET-KEY-/i.test(text)) found.push(`${where}: an age identity`);
-    if (/"d"\s*:\s*"/.test(text)) found.push(`${where}: a private JWK member`);
+    // The patterns the whole suite's log scan uses too (relay/test/helpers/secret-scan.ts).
+    for (const { line, pattern } of findSecretMaterial(text)) {
+      found.push(`${where}: ${pattern} (line ${line})`);
+    }
   }
   return found;
 }
@@ -202,8 +200,8 @@ describe("logs and CLI output hold no secrets", () => {
     const line = `{"msg":"x","pass":"${value}","jwk":{"d":"abc"}} AGE-SECRET-KEY-1QQ`;
     expect(findSecrets({ planted: line })).toEqual([
       `planted: ${what}`,
-      "planted: an age identity",
-      "planted: a private JWK member",
+      "planted: an age identity (line 1)",
+      "planted: a private JWK member (line 1)",
     ]);
   });
 });
