@@ -2,8 +2,11 @@ import {
   type Checkpoint,
   createNoteSigner,
   type Ed25519Signer,
+  formatVerifierKey,
   hashesEqual,
+  openCheckpoint,
   parseCheckpoint,
+  parseVerifierKey,
   signCheckpoint,
   verifyConsistency,
 } from "@ants/protocol";
@@ -43,6 +46,8 @@ export interface CheckpointerOptions {
 export class LogCheckpointer {
   readonly #options: CheckpointerOptions;
   #latest: SignedCheckpoint | undefined;
+  /** The last note found signed by the current key under the current origin. */
+  #ownNote: { note: string; origin: string } | undefined;
   #waiters: { size: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #failure: RelayError | undefined;
 
@@ -70,9 +75,15 @@ export class LogCheckpointer {
     return new LogCheckpointer(options, latest);
   }
 
-  /** The checkpoint currently served, signing the first one if none exists yet. */
+  /**
+   * The checkpoint currently served, signing the first one if none exists yet, and signing the
+   * same tree again when the stored one is not signed by the relay's current key under its
+   * current origin (after `ants relay rotate-key`, or a new public URL).
+   */
   async latest(): Promise<SignedCheckpoint> {
-    if (this.#latest === undefined) await this.signIfGrown(true);
+    if (this.#latest === undefined || !this.#signedByCurrentKey(this.#latest)) {
+      await this.signIfGrown(true);
+    }
     if (this.#failure !== undefined) throw this.#failure;
     return this.#latest!;
   }
@@ -82,11 +93,14 @@ export class LogCheckpointer {
     if (this.#failure !== undefined) return;
     const tree = this.#options.tree();
     const last = this.#latest;
-    // The first checkpoint waits for an entry or a reader, by when the origin is final.
-    if (tree.size <= (last?.size ?? 0) && !(last === undefined && force)) return;
+    // The first checkpoint waits for an entry or a reader, by when the origin is final; a
+    // checkpoint another key signed is signed again at the same size (equal sizes extend).
+    const resign = last !== undefined && !this.#signedByCurrentKey(last);
+    if (tree.size <= (last?.size ?? 0) && !resign && !(last === undefined && force)) return;
     try {
       if (last !== undefined) await this.#assertExtends(last, tree);
       this.#latest = await signAndSave(this.#options, tree);
+      this.#ownNote = { note: this.#latest.note, origin: this.#latest.origin };
     } catch (error) {
       // A fork must never be signed; stop signing and fail whoever waits, loudly.
       this.#failure =
@@ -125,6 +139,20 @@ export class LogCheckpointer {
       proof,
     });
     if (!consistent) throw inconsistent("new tree does not extend the last checkpoint", tree.size);
+  }
+
+  #signedByCurrentKey(checkpoint: SignedCheckpoint): boolean {
+    const origin = this.#options.origin();
+    const own = this.#ownNote;
+    if (own !== undefined && own.note === checkpoint.note && own.origin === origin) return true;
+    const key = parseVerifierKey(formatVerifierKey(origin, this.#options.signer.publicKey));
+    try {
+      openCheckpoint(checkpoint.note, [key], { origin });
+    } catch {
+      return false;
+    }
+    this.#ownNote = { note: checkpoint.note, origin };
+    return true;
   }
 
   #release(): void {

@@ -127,6 +127,24 @@ describe("ants relay rotate-key", () => {
     expect(await readRetiredRelayKeys(directory, rotation.overlapUntil)).toHaveLength(0);
   });
 
+  it("serves the same tree signed by the new key at once, before any new entry", async () => {
+    const directory = dataDir();
+    const before = await start(directory);
+    await accessToken(before);
+    const [oldKey] = (await discovery(before)).logVerifierKeys.map(parseVerifierKey);
+    const size = openCheckpoint(await checkpointNote(before), [oldKey]).size;
+    expect(size).toBeGreaterThan(0);
+    await before.close();
+    await rotateRelayKey({ dataDir: directory, insecureWorkFactorLog2ForTests: 10 });
+
+    const after = await start(directory);
+    const document = await discovery(after);
+    const [current] = document.logVerifierKeys.map(parseVerifierKey);
+    const note = await checkpointNote(after);
+    expect(openCheckpoint(note, [current]).size).toBe(size);
+    await after.close();
+  });
+
   it("refuses a data directory without a relay key, and a tampered list of former keys", async () => {
     await expect(rotateRelayKey({ dataDir: dataDir() })).rejects.toMatchObject({
       code: "ERR_KEYSTORE_PASSPHRASE_MISSING",
