@@ -3,15 +3,26 @@
 // no terminal, no stack trace, help) run it; the rest call the same `main` the binary calls, in
 // this process, one at a time. Every run gets a fresh HOME.
 import { execFile } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { testLogFile } from "../../../relay/test/helpers/test-log.ts";
 import { main } from "../../src/main.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "ants.js");
 const run = promisify(execFile);
 const ENV_NAMES = ["HOME", "ANTS_HOME", "ANTS_PASSPHRASE", "ANTS_PASSPHRASE_FILE"] as const;
+/** With ANTS_TEST_LOG_DIR set, what the CLI writes to stderr goes to a file for the secret scan. */
+const STDERR_LOG = testLogFile("cli-stderr");
+
+function kept(result: Result): Result {
+  if (STDERR_LOG !== undefined && result.stderr !== "") {
+    appendFileSync(STDERR_LOG, result.stderr.endsWith("\n") ? result.stderr : `${result.stderr}\n`);
+  }
+  return result;
+}
 
 /** What one run printed and its exit status. */
 export interface Result {
@@ -32,10 +43,10 @@ export async function antsBinary(
   const fullEnv = { PATH: process.env.PATH ?? "", ...(await testEnv(env)) };
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: fullEnv });
-    return { status: 0, stdout, stderr };
+    return kept({ status: 0, stdout, stderr });
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
-    return { status: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    return kept({ status: failed.code, stdout: failed.stdout, stderr: failed.stderr });
   }
 }
 
@@ -71,7 +82,8 @@ async function runMain(args: string[], env: Record<string, string>): Promise<Res
     out.stderr += chunk;
   });
   try {
-    return { status: await main(args), ...out };
+    const status = await main(args);
+    return kept({ status, ...out });
   } finally {
     process.stdout.write = writes.stdout;
     process.stderr.write = writes.stderr;
