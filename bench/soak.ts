@@ -18,7 +18,7 @@ import { driveLoad, type LoadReport } from "../packages/cli/src/load/load-engine
 import { prepareLoad } from "../packages/cli/src/load/load-fixtures.ts";
 import { type RelayUnderTest, relayMemory, startRelay } from "./soak/soak-relay.ts";
 import { type CapacityStep, soakMarkdown } from "./soak/soak-report.ts";
-import { judgeSoak, type SoakSample } from "./soak/soak-verdict.ts";
+import { judgeSoak, SOAK_LIMITS, type SoakSample } from "./soak/soak-verdict.ts";
 
 const { values } = parseArgs({
   options: {
@@ -32,9 +32,9 @@ const { values } = parseArgs({
     trust: { type: "string" },
   },
 });
-const CAPACITY_STEP_SECONDS = 6;
+const CAPACITY_STEP_SECONDS = SOAK_LIMITS.capacityStepSeconds;
 const CAPACITY_RATES = [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560];
-const CAPACITY_P99_MS = 1000;
+const CAPACITY_P99_MS = SOAK_LIMITS.capacityP99Ms;
 const SOAK_FRACTION = 0.8;
 const TITLE = "# Soak runs\n\nWritten by `npm run soak`; the newest run first.\n";
 

@@ -81,7 +81,7 @@ export function soakMarkdown(result: SoakResult): string {
     "",
     result.steps.length === 0
       ? `No capacity ramp: the rate was given (--rate); capacity stands for rate / 0.8.`
-      : `Capacity ramp (${result.steps[0]?.report.durationSeconds ?? 0} s per rate; a step passes with no error or mismatch, at least 0.9 of the rate answered and authorize p99 at most 1,000 ms; a first step at the lowest rate warms the relay up and is not counted): capacity **${result.capacity}/s**${result.steps.some((step) => step.passed) ? "" : " (no rate passed: half the lowest)"}.`,
+      : `Capacity ramp (${result.steps[0]?.report.durationSeconds ?? 0} s per rate; a step passes with no error or mismatch, at least 0.9 of the rate answered and authorize p99 at most ${SOAK_LIMITS.capacityP99Ms} ms; a first step at the lowest rate warms the relay up and is not counted): capacity **${result.capacity}/s**${result.steps.some((step) => step.passed) ? "" : " (no rate passed: half the lowest)"}.`,
     "",
     ...(result.steps.length === 0 ? [] : [...capacityLines(result), ""]),
     `Soak on a fresh relay at **${result.rate}/s**${result.steps.length === 0 ? "" : " (80 percent)"} for ${result.durationSeconds} s: ${report.completed} calls answered, ${report.throughput}/s.`,

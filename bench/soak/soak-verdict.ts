@@ -18,6 +18,14 @@ export const SOAK_LIMITS = {
   rssMiBPerMinute: 2,
   /** Median p99 of the last third of the run against the first third (after the warm-up). */
   p99Drift: 1.5,
+  /**
+   * Highest authorize p99 of a capacity step that passes. A rate the relay answers only with
+   * seconds of queueing is past its capacity, and a soak at 80 percent of it keeps a growing
+   * backlog (memory and latency rising with it) rather than measuring the relay.
+   */
+  capacityP99Ms: 250,
+  /** Length of one capacity step: long enough for a queue to show in its p99. */
+  capacityStepSeconds: 10,
 } as const;
 
 /** What a soak run concludes, check by check. */
