@@ -300,6 +300,7 @@ export {
   signRotation,
 } from "./key-events/sign-key-events.ts";
 export {
+  extendKeyEventLog,
   type KeyEventLog,
   type KeyEventRecord,
   type VerifyKeyEventLogOptions,

@@ -1,4 +1,5 @@
 import { publicKeyFromDid } from "../did/did-key.ts";
+import { LruCache } from "../internal/lru-cache.ts";
 import { jwkThumbprint } from "../jwk/jwk.ts";
 import type { RotationAuthority, RotationReason } from "./key-event-claims.ts";
 
@@ -96,7 +97,7 @@ export function buildKeyHistory(
 function period(event: VerifiedKeyEvent, replacedBy: VerifiedKeyEvent | undefined): KeyPeriod {
   const base = {
     key: event.key,
-    kid: jwkThumbprint(publicKeyFromDid(event.key)),
+    kid: kidOf(event.key),
     installedBy: event.index,
     validFrom: event.receivedAt,
   };
@@ -134,4 +135,17 @@ function keyAt(periods: readonly KeyPeriod[], time: number): KeyPeriod | undefin
   );
   const since = found?.revocation?.compromisedSince;
   return since !== undefined && time >= since ? undefined : found;
+}
+
+// A log's history is rebuilt whenever it grows; decoding every key's did:key (base58) each time
+// would make a long log cost more per event, so each key's thumbprint is computed once.
+const kids = new LruCache<string, string>(100_000);
+
+function kidOf(did: string): string {
+  let kid = kids.get(did);
+  if (kid === undefined) {
+    kid = jwkThumbprint(publicKeyFromDid(did));
+    kids.set(did, kid);
+  }
+  return kid;
 }

@@ -76,9 +76,55 @@ export function verifyKeyEventLog(
   for (let index = 1; index < records.length; index++) {
     appendRotation(state, records[index]!, receivedAt[index]!, index);
   }
+  return finish(state);
+}
+
+/**
+ * Verifies events that follow a log {@link verifyKeyEventLog} (or this function) returned, as if
+ * the whole log were verified again, without checking the earlier events a second time: a relay
+ * that keeps an agent's verified log pays for each event once, not once per rotation. The log
+ * passed in is left as it was. Throws the codes of {@link verifyKeyEventLog}, and
+ * ERR_KEL_MALFORMED for a log this module did not return.
+ *
+ * @example
+ * const longer = extendKeyEventLog(log, [{ event: rotation }], { receivedAt: [1767232800] });
+ */
+export function extendKeyEventLog(
+  log: KeyEventLog,
+  records: readonly KeyEventRecord[],
+  options: VerifyKeyEventLogOptions,
+): KeyEventLog {
+  const kept = verifiedStates.get(log);
+  if (kept === undefined) throw malformed("log: not a verified key event log");
+  if (records.length === 0) return log;
+  const receivedAt = checkInputs(records, options.receivedAt);
+  if (receivedAt[0]! < kept.events[kept.events.length - 1]!.receivedAt) {
+    throw malformed("receivedAt[0]: earlier than the event before it");
+  }
+  if (kept.events.length + records.length > MAX_KEY_EVENTS) {
+    throw malformed(`events: expected 1 to ${MAX_KEY_EVENTS} events`);
+  }
+  // A copy: the events an override undoes are replaced, never changed in place.
+  const state: LogState = {
+    ...kept,
+    events: [...kept.events],
+    hashes: [...kept.hashes],
+    live: [...kept.live],
+    keys: new Set(kept.keys),
+  };
+  records.forEach((record, i) => {
+    appendRotation(state, record, receivedAt[i]!, kept.events.length + i);
+  });
+  return finish(state);
+}
+
+// The state behind each log returned, so a later extension starts from it.
+const verifiedStates = new WeakMap<KeyEventLog, LogState>();
+
+function finish(state: LogState): KeyEventLog {
   const last = state.events[state.events.length - 1]!;
   const next = state.events[state.live[state.live.length - 1]!]!.nextKeyDigest;
-  return {
+  const log: KeyEventLog = {
     agent: state.agent,
     instances: state.instances,
     ...(state.owner === undefined ? {} : { owner: state.owner }),
@@ -89,6 +135,8 @@ export function verifyKeyEventLog(
     sequence: last.index,
     ...buildKeyHistory(state.events, state.live),
   };
+  verifiedStates.set(log, state);
+  return log;
 }
 
 function malformed(message: string): ProtocolError {
@@ -219,7 +267,7 @@ function checkOverride(
 
 function undo(state: LogState, target: number, override: number): void {
   for (const index of state.live.filter((live) => live >= target)) {
-    state.events[index]!.undoneBy = override;
+    state.events[index] = { ...state.events[index]!, undoneBy: override };
   }
   state.live = state.live.filter((live) => live < target);
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  extendKeyEventLog,
   type KeyEventLog,
   ProtocolError,
   type ProtocolErrorCode,
   signInception,
   signRotation,
   tokenHash,
+  verifyKeyEventLog,
 } from "../../src/index.ts";
 import { T0, testAgent } from "../support/agents.ts";
 import {
@@ -429,5 +431,73 @@ describe("verifyKeyEventLog: tampering and order", () => {
     expect(refusal({ records: [full.records[0]!, { event }], receivedAt: [T0, T0 + 1] }).code).toBe(
       "ERR_KEL_MALFORMED",
     );
+  });
+});
+
+describe("extendKeyEventLog", () => {
+  const rotated = rotate(full, { by: next, auth: "next", to: hot2, next: next2, at: T0 + HOUR });
+  const overridden = rotate(rotated, {
+    by: owner,
+    auth: "owner",
+    to: recovered,
+    overrides: 1,
+    at: T0 + 2 * HOUR,
+  });
+
+  // Verifies the first `count` events in full, then the rest as an extension.
+  function extended(draft: LogDraft, count: number): KeyEventLog {
+    const start = verifyKeyEventLog(draft.records.slice(0, count), {
+      receivedAt: draft.receivedAt.slice(0, count),
+    });
+    return extendKeyEventLog(start, draft.records.slice(count), {
+      receivedAt: draft.receivedAt.slice(count),
+    });
+  }
+
+  it("gives the same log as verifying every event again, overrides included", () => {
+    for (const draft of [rotated, overridden]) {
+      const whole = verifyDraft(draft);
+      for (let count = 1; count < draft.records.length; count++) {
+        const log = extended(draft, count);
+        expect(log.events).toEqual(whole.events);
+        expect(log.currentKey).toEqual(whole.currentKey);
+        expect(log.keys).toEqual(whole.keys);
+        expect(log.head).toBe(whole.head);
+        expect(log.keyAt(T0 + HOUR + 1)?.key).toBe(whole.keyAt(T0 + HOUR + 1)?.key);
+      }
+    }
+  });
+
+  it("leaves the log it extends as it was", () => {
+    const before = verifyDraft(rotated);
+    const events = structuredClone(before.events);
+    const after = extendKeyEventLog(before, overridden.records.slice(2), {
+      receivedAt: overridden.receivedAt.slice(2),
+    });
+    expect(after.events[1]?.undoneBy).toBe(2);
+    expect(before.events).toEqual(events);
+    expect(before.currentKey.key).toBe(hot2.did);
+  });
+
+  it("refuses what a full verification refuses, with the event's index", () => {
+    const start = verifyDraft(full);
+    const thiefRotation = rotate(full, { by: thief, auth: "next", to: thief, at: T0 + HOUR });
+    expect(() =>
+      extendKeyEventLog(start, thiefRotation.records.slice(1), {
+        receivedAt: thiefRotation.receivedAt.slice(1),
+      }),
+    ).toThrow(expect.objectContaining({ code: refusal(thiefRotation).code }));
+    expect(() =>
+      extendKeyEventLog(start, rotated.records.slice(1), { receivedAt: [T0 - 1] }),
+    ).toThrow(expect.objectContaining({ code: "ERR_KEL_MALFORMED" }));
+  });
+
+  it("refuses a log it did not verify", () => {
+    const forged = { ...verifyDraft(full) };
+    expect(() =>
+      extendKeyEventLog(forged, rotated.records.slice(1), {
+        receivedAt: rotated.receivedAt.slice(1),
+      }),
+    ).toThrow(expect.objectContaining({ code: "ERR_KEL_MALFORMED" }));
   });
 });

@@ -1,5 +1,6 @@
 import {
   encodeBase64url,
+  extendKeyEventLog,
   type KeyEventLog,
   type KeyEventRecord,
   type KeyPeriod,
@@ -9,7 +10,7 @@ import {
 import type { RelayContext } from "../app/relay-context.ts";
 import { RelayError } from "../errors/relay-error.ts";
 import type { KeyEventRepository } from "../store/key-event-repository.ts";
-import { keyEventBookOf, verifyStoredLog } from "./key-event-book.ts";
+import { keyEventBookOf } from "./key-event-book.ts";
 
 /** What `POST /v1/agents/{id}/events` answers. */
 export interface AppendedKeyEvent {
@@ -40,17 +41,22 @@ export async function appendKeyEvent(
   const repository = keyEventsOf(context);
   const stored = await repository.list(agent);
   if (stored.length === 0) await refuseWithoutLog(context, agent);
-  const before = verifyStoredLog(stored);
+  const book = keyEventBookOf(context);
+  const before = book.verify(stored);
   // The relay's clock decides receipt times; it never runs backwards within one log.
   const receivedAt = Math.max(context.now(), stored[stored.length - 1]!.receivedAt);
   const entry = { agent, seq: stored.length, event: record.event, receivedAt };
   const approvals = record.approvals === undefined ? null : [...record.approvals];
-  const log = verifyStoredLog([...stored, { ...entry, approvals }]);
+  const log = extendKeyEventLog(
+    before,
+    [{ event: record.event, ...(approvals === null ? {} : { approvals }) }],
+    { receivedAt: [receivedAt] },
+  );
   const currentKey = encodeBase64url(publicKeyFromDid(log.currentKey.key));
   if (!(await repository.append({ ...entry, approvals }, currentKey))) {
     throw new RelayError("ERR_KEL_OUT_OF_ORDER", `s: event ${entry.seq} is already taken`);
   }
-  keyEventBookOf(context).set(log);
+  book.set(log);
   const event = log.events[entry.seq]!;
   const revocations = await revokeRetiredKeys(context, before, log, event);
   await endSessions(context, agent, receivedAt);

@@ -1,8 +1,10 @@
 import {
+  extendKeyEventLog,
   type KeyEventLog,
   type KeyResolver,
   publicKeyFromDid,
   resolveDidKey,
+  tokenHash,
   verifyKeyEventLog,
 } from "@ants/protocol";
 import type { KeyEventRepository, StoredKeyEvent } from "../store/key-event-repository.ts";
@@ -45,7 +47,22 @@ export class KeyEventBook {
    */
   async reload(repository: KeyEventRepository, agent: string): Promise<void> {
     const events = await repository.list(agent);
-    if (events.length > 1) this.set(verifyStoredLog(events));
+    if (events.length > 1) this.set(this.verify(events));
+  }
+
+  /**
+   * Verifies one agent's stored events. When they extend the log kept for the agent (the same
+   * events, by token hash and receipt time, then more), only the new events are checked: an
+   * agent that rotated many times costs one check per new event, not one per event of its log.
+   * Throws ERR_KEL_* codes.
+   */
+  verify(events: readonly StoredKeyEvent[]): KeyEventLog {
+    const kept = events.length > 0 ? this.#logs.get(events[0]!.agent) : undefined;
+    if (kept === undefined || !storedExtends(events, kept)) return verifyStoredLog(events);
+    const added = events.slice(kept.events.length);
+    return extendKeyEventLog(kept, added.map(recordOf), {
+      receivedAt: added.map((entry) => entry.receivedAt),
+    });
   }
 
   /** An agent's verified log, when it rotated. */
@@ -79,12 +96,24 @@ export class KeyEventBook {
  * const log = verifyStoredLog(await store.keyEvents.list(agent));
  */
 export function verifyStoredLog(events: readonly StoredKeyEvent[]): KeyEventLog {
-  return verifyKeyEventLog(
-    events.map((entry) => ({
-      event: entry.event,
-      ...(entry.approvals === null ? {} : { approvals: entry.approvals }),
-    })),
-    { receivedAt: events.map((entry) => entry.receivedAt) },
+  return verifyKeyEventLog(events.map(recordOf), {
+    receivedAt: events.map((entry) => entry.receivedAt),
+  });
+}
+
+function recordOf(entry: StoredKeyEvent) {
+  return {
+    event: entry.event,
+    ...(entry.approvals === null ? {} : { approvals: entry.approvals }),
+  };
+}
+
+// The stored events begin with exactly the events of the kept log.
+function storedExtends(events: readonly StoredKeyEvent[], kept: KeyEventLog): boolean {
+  if (events.length < kept.events.length) return false;
+  return kept.events.every(
+    (event, i) =>
+      events[i]!.receivedAt === event.receivedAt && tokenHash(events[i]!.event) === event.hash,
   );
 }
 
