@@ -12,7 +12,10 @@ import { addRelayOptions, type RelayOptions, relayAgent, saveSession } from "../
 export function registerApprove(program: Command): void {
   addRelayOptions(program.command("approve"))
     .description("approve a pending invocation, named by its hash")
-    .argument("<hash>", "the invocation hash a pending decision names")
+    .argument(
+      "<hash>",
+      "the invocation hash a pending decision names (after --, e.g. `ants approve -- HASH`, when it begins with -)",
+    )
     .action(async (hash: string, options: RelayOptions) => {
       if (!/^[A-Za-z0-9_-]{43}$/.test(hash)) {
         throw new CliError("ERR_USAGE", "hash: expected 43 base64url characters");

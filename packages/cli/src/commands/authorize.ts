@@ -18,7 +18,10 @@ export function registerAuthorize(program: Command): void {
     .description("decisions of invocations already submitted");
   addRelayOptions(authorize.command("status"))
     .description("fetch the current decision of a submitted invocation, by its hash")
-    .argument("<hash>", "the invocation hash a pending decision names")
+    .argument(
+      "<hash>",
+      "the invocation hash a pending decision names (after --, e.g. `ants authorize status -- HASH`, when it begins with -)",
+    )
     .action(async (hash: string, options: RelayOptions) => {
       if (!/^[A-Za-z0-9_-]{43}$/.test(hash)) {
         throw new CliError("ERR_USAGE", "hash: expected 43 base64url characters");

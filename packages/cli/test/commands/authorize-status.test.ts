@@ -11,7 +11,7 @@ import {
 } from "@ants/protocol";
 import { type RunningRelay, startRelay } from "@ants/relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ants, freshHome, type Result } from "../support/run-cli.ts";
+import { ants, freshHome, type Result, withOptions } from "../support/run-cli.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "ants.js");
 const dataDir = mkdtempSync(join(tmpdir(), "ants-cli-authorize-"));
@@ -37,7 +37,10 @@ async function identity(): Promise<TestIdentity> {
 }
 
 function run(who: TestIdentity, args: string[]): Promise<Result> {
-  return ants([...args, "--home", who.home], { ANTS_RELAY: relay.url, ANTS_PASSPHRASE: "pw" });
+  return ants(withOptions(args, ["--home", who.home]), {
+    ANTS_RELAY: relay.url,
+    ANTS_PASSPHRASE: "pw",
+  });
 }
 
 /** Kevin may post for the owner only with his own approval; Stuart posts. */
@@ -82,14 +85,14 @@ describe("ants authorize status and ants invoke --wait", () => {
     expect(pending.decision).toBe("pending");
     const hash = pending.invocationHash as string;
 
-    const before = await run(stuart, ["authorize", "status", hash, "--json"]);
+    const before = await run(stuart, ["authorize", "status", "--json", "--", hash]);
     expect(before.status).toBe(0);
     expect(JSON.parse(before.stdout)).toMatchObject({ decision: "pending", invocationHash: hash });
-    const readable = await run(stuart, ["authorize", "status", hash]);
+    const readable = await run(stuart, ["authorize", "status", "--", hash]);
     expect(readable.stdout).toContain(`invocation ${hash}`);
 
-    expect((await run(kevin, ["approve", hash])).status).toBe(0);
-    const after = await run(stuart, ["authorize", "status", hash, "--json"]);
+    expect((await run(kevin, ["approve", "--", hash])).status).toBe(0);
+    const after = await run(stuart, ["authorize", "status", "--json", "--", hash]);
     expect(after.status).toBe(0);
     expect(JSON.parse(after.stdout)).toMatchObject({
       decision: "allow",
@@ -151,7 +154,7 @@ describe("ants authorize status and ants invoke --wait", () => {
       });
       child.on("close", () => reject(new Error(`exited before pending: ${stderr}`)));
     });
-    expect((await run(kevin, ["approve", hash])).status).toBe(0);
+    expect((await run(kevin, ["approve", "--", hash])).status).toBe(0);
     expect(await exited).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ decision: "allow", invocationHash: hash });
   }, 60_000);

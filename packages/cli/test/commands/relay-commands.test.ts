@@ -10,7 +10,7 @@ import {
 } from "@ants/protocol";
 import { type RunningRelay, startRelay } from "@ants/relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ants, freshHome } from "../support/run-cli.ts";
+import { ants, freshHome, withOptions } from "../support/run-cli.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "ants-cli-relay-"));
 let relay: RunningRelay;
@@ -40,7 +40,7 @@ function run(
   args: string[],
   env: Record<string, string> = { ANTS_PASSPHRASE: "pw" },
 ) {
-  return ants([...args, "--home", who.home], { ANTS_RELAY: relay.url, ...env });
+  return ants(withOptions(args, ["--home", who.home]), { ANTS_RELAY: relay.url, ...env });
 }
 
 beforeAll(async () => {
@@ -151,7 +151,7 @@ describe("ants register, login, invoke, approve", () => {
     ]);
     const answer = JSON.parse(pending.stdout);
     expect(answer.decision).toBe("pending");
-    const approved = await run(kevin, ["approve", answer.invocationHash, "--json"]);
+    const approved = await run(kevin, ["approve", "--json", "--", answer.invocationHash]);
     expect(approved.status).toBe(0);
     expect(JSON.parse(approved.stdout)).toMatchObject({ approvedBy: [kevin.did], satisfied: true });
   });

@@ -8,7 +8,7 @@ import { createSigner, didFromPublicKey, encodeBase64url, generateKeyPair } from
 import { type RunningRelay, startRelay } from "@ants/relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findSecretMaterial } from "../../../relay/test/helpers/secret-scan.ts";
-import { ants, freshHome, type Result } from "../support/run-cli.ts";
+import { ants, freshHome, type Result, withOptions } from "../support/run-cli.ts";
 
 // Issue 13: a representative relay and CLI scenario (register, login, delegate, invoke with an
 // approval, approve, revoke, an OAuth token) with the relay logging at debug level. Nothing the
@@ -57,7 +57,7 @@ async function identity(name: string): Promise<Identity> {
 
 /** Runs a command as `who`; `product` is the token the command exists to print, if any. */
 async function run(who: Identity, args: string[], product?: (result: Result) => string) {
-  const result = await ants([...args, "--home", who.home], {
+  const result = await ants(withOptions(args, ["--home", who.home]), {
     ANTS_RELAY: relay.url,
     ANTS_PASSPHRASE: who.passphrase,
   });
@@ -134,7 +134,7 @@ async function scenario(): Promise<void> {
   const invoke = ["invoke", "--cmd", "/social/post", "--chain", root, child, "--json"];
   const pending = JSON.parse((await run(stuart, invoke)).stdout);
   expect(pending.decision).toBe("pending");
-  expect((await run(kevin, ["approve", pending.invocationHash, "--json"])).status).toBe(0);
+  expect((await run(kevin, ["approve", "--json", "--", pending.invocationHash])).status).toBe(0);
 
   const accessOf = (result: Result) =>
     (JSON.parse(result.stdout) as { accessToken: string }).accessToken;

@@ -98,3 +98,16 @@ async function runMain(args: string[], env: Record<string, string>): Promise<Res
 export function freshHome(): Promise<string> {
   return mkdtemp(join(tmpdir(), "ants-cli-"));
 }
+
+/**
+ * `args` with `options` added before a `--` separator when there is one, so options a helper
+ * adds (such as `--home`) are still read as options when operands follow `--` (a hash that
+ * begins with "-").
+ *
+ * @example
+ * withOptions(["approve", "--", hash], ["--home", home]); // ["approve", "--home", home, "--", hash]
+ */
+export function withOptions(args: readonly string[], options: readonly string[]): string[] {
+  const end = args.indexOf("--");
+  return end < 0 ? [...args, ...options] : [...args.slice(0, end), ...options, ...args.slice(end)];
+}
