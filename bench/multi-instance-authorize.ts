@@ -14,15 +14,15 @@
  * load generator and the database. Every process here shares the machine's cores, so the ratio
  * this machine allows is bounded by its cores, not by the relay: the output names the cores.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon, { type Result } from "autocannon";
 import pg from "pg";
 import { type AuthorizeFixture, authorizeFixture } from "./authorize-load/fixtures.ts";
+import { type RelayUnderTest, startRelay } from "./soak/soak-relay.ts";
 
 const { values } = parseArgs({
   options: {
@@ -36,47 +36,16 @@ const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const ROUNDS = Number(values.rounds);
 const DATABASE = process.env.ANTS_BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const ANTS_BIN = resolve(import.meta.dirname, "../packages/cli/bin/ants.js");
 const PUBLIC_URL = "http://relay.bench.invalid";
 const schema = `ants_bench_${randomBytes(4).toString("hex")}`;
 
-interface Instance {
-  readonly url: string;
-  readonly child: ChildProcess;
-}
-
-function startInstance(dataDir: string): Promise<Instance> {
+// Every instance serves one public URL on one schema, as behind a load balancer; the first
+// creates the relay's key in the shared data directory and the schema, the second loads both.
+function startInstance(dataDir: string): Promise<RelayUnderTest> {
   const url = new URL(DATABASE);
   url.searchParams.set("schema", schema);
-  const child = spawn(
-    process.execPath,
-    [ANTS_BIN, "relay", "start", "--port", "0", "--log-level", "warn", "--data", dataDir].concat([
-      "--public-url",
-      PUBLIC_URL,
-      "--database-url",
-      url.toString(),
-    ]),
-    { env: { ...process.env, ANTS_INSECURE_SCRYPT_LOG2_FOR_TESTS: "10" }, stdio: "pipe" },
-  );
-  let output = "";
-  return new Promise((done, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match !== null) done({ url: match[1]!, child });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => fail(new Error(`relay exited with ${code}: ${output}`)));
-  });
-}
-
-function stop(instance: Instance): Promise<void> {
-  return new Promise((done) => {
-    if (instance.child.exitCode !== null) return done();
-    instance.child.once("exit", () => done());
-    instance.child.kill("SIGTERM");
-  });
+  const extra = ["--public-url", PUBLIC_URL, "--database-url", url.toString()];
+  return startRelay("multi-instance", extra, { data: dataDir });
 }
 
 function load(url: string, fixture: AuthorizeFixture, connections: number): Promise<Result> {
@@ -103,7 +72,7 @@ interface Measured {
 }
 
 // Connections are split evenly across the instances; throughput adds up, p99 is the worst.
-async function measure(targets: readonly [Instance, AuthorizeFixture][]): Promise<Measured> {
+async function measure(targets: readonly [RelayUnderTest, AuthorizeFixture][]): Promise<Measured> {
   const share = Math.max(1, Math.floor(CONNECTIONS / targets.length));
   const results = await Promise.all(targets.map(([i, fixture]) => load(i.url, fixture, share)));
   return {
@@ -121,21 +90,21 @@ function median(list: readonly number[]): number {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), "ants-bench-multi-"));
-const instances: Instance[] = [];
+const instances: RelayUnderTest[] = [];
 const rounds: { one: Measured; two: Measured; ratio: number }[] = [];
 try {
   // The first instance creates the relay's key and the schema; the second loads both.
   instances.push(await startInstance(dataDir));
   instances.push(await startInstance(dataDir));
   const fixtures = await Promise.all(instances.map((i) => authorizeFixture(i.url)));
-  const pairs = instances.map((i, n) => [i, fixtures[n]!] as [Instance, AuthorizeFixture]);
+  const pairs = instances.map((i, n) => [i, fixtures[n]!] as [RelayUnderTest, AuthorizeFixture]);
   for (let round = 0; round < ROUNDS; round++) {
     const one = await measure(pairs.slice(0, 1));
     const two = await measure(pairs);
     rounds.push({ one, two, ratio: two.requestsPerSecond / one.requestsPerSecond });
   }
 } finally {
-  await Promise.all(instances.map(stop));
+  await Promise.all(instances.map((instance) => instance.stop()));
   rmSync(dataDir, { recursive: true, force: true });
   const admin = new pg.Client({ connectionString: DATABASE });
   await admin.connect();

@@ -17,13 +17,18 @@ export interface RelayUnderTest {
 
 /**
  * Starts a fresh relay (defaults: SQLite with synchronous=FULL, request logs at `warn`, then
- * `extra` arguments of `ants relay start`) and resolves once it listens.
+ * `extra` arguments of `ants relay start`) and resolves once it listens. With `data`, the relay
+ * uses that directory (instances sharing one relay key) and `stop` leaves it to the caller.
  *
  * @example
  * const relay = await startRelay("soak");
  */
-export function startRelay(name: string, extra: readonly string[] = []): Promise<RelayUnderTest> {
-  const data = mkdtempSync(join(tmpdir(), `ants-${name}-`));
+export function startRelay(
+  name: string,
+  extra: readonly string[] = [],
+  options: { data?: string } = {},
+): Promise<RelayUnderTest> {
+  const data = options.data ?? mkdtempSync(join(tmpdir(), `ants-${name}-`));
   const args = [ANTS_BIN, "relay", "start", "--port", "0", "--data", data, "--log-level", "warn"];
   args.push(...extra);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -50,7 +55,7 @@ export function startRelay(name: string, extra: readonly string[] = []): Promise
         stop: async () => {
           if (child.exitCode === null) child.kill("SIGTERM");
           await exited;
-          rmSync(data, { recursive: true, force: true });
+          if (options.data === undefined) rmSync(data, { recursive: true, force: true });
         },
       });
     };
